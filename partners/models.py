@@ -1,0 +1,1 @@
+"""Models of this app are added by their issue."""

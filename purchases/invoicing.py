@@ -1,0 +1,152 @@
+"""GST invoice and credit note numbers and their frozen content (CGST rules 46 and 53).
+
+Numbers come from a DocumentSeries row locked in the same transaction that inserts the
+document: two staff pressing the button at once queue on the lock, and a rollback gives the
+number back, so the series has no gaps and no duplicates.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from num2words import num2words
+
+from configuration.models import StoreProfile
+from webstore.india import to_paise
+
+from .models import DocumentKind, DocumentSeries, Item, Purchase
+
+NUMBER_DIGITS = 6
+
+
+def financial_year_of(moment: dt.datetime) -> str:
+    """'26-27' for any moment from 1 April 2026 to 31 March 2027, in India's time."""
+    local = timezone.localtime(moment)
+    start = local.year if local.month >= 4 else local.year - 1
+    return f"{start % 100:02d}-{(start + 1) % 100:02d}"
+
+
+def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[str, str, int]:
+    """Take the next number of a series: (number, financial year, sequence). Call inside atomic."""
+    assert transaction.get_connection().in_atomic_block, "allocate_number needs a transaction"
+    year = financial_year_of(issued_at)
+    DocumentSeries.objects.get_or_create(kind=kind, financial_year=year)
+    series = DocumentSeries.objects.select_for_update().get(kind=kind, financial_year=year)
+    sequence = series.next_number
+    series.next_number = sequence + 1
+    series.save(update_fields=["next_number"])
+    return f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}", year, sequence
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """'Rupees One Lakh Twenty-Three Thousand ... and Fifty Paise Only' in the Indian system."""
+    amount = to_paise(amount)
+    rupees = int(amount)
+    paise = int((amount - rupees) * 100)
+    words = "Rupees " + num2words(rupees, lang="en_IN").title()
+    if paise:
+        words += " and " + num2words(paise, lang="en_IN").title() + " Paise"
+    return words.replace(",", "") + " Only"
+
+
+def _line(item: Item, quantity: int, intra_state: bool) -> dict:
+    share = Decimal(quantity) / Decimal(item.quantity)
+    taxable = to_paise(item.unit_price * quantity - item.discount * share)
+    rate = Decimal(item.gst_rate)
+    if intra_state:
+        half = to_paise(taxable * rate / 200)
+        cgst, sgst, igst = half, half, Decimal("0.00")
+    else:
+        cgst, sgst, igst = Decimal("0.00"), Decimal("0.00"), to_paise(taxable * rate / 100)
+    return {
+        "line": item.line_number,
+        "sku": item.sku,
+        "description": item.name,
+        "hsn": item.hsn_code,
+        "quantity": quantity,
+        "unit": "NOS",
+        "unit_price": str(item.unit_price),
+        "discount": str(to_paise(item.discount * share)),
+        "taxable_value": str(taxable),
+        "gst_rate": item.gst_rate,
+        "cgst_rate": str(rate / 2) if intra_state else "0",
+        "sgst_rate": str(rate / 2) if intra_state else "0",
+        "igst_rate": "0" if intra_state else str(rate),
+        "cgst": str(cgst),
+        "sgst": str(sgst),
+        "igst": str(igst),
+        "total": str(taxable + cgst + sgst + igst),
+    }
+
+
+def document_content(
+    *,
+    purchase: Purchase,
+    store: StoreProfile,
+    quantities: dict[Item, int],
+    number: str,
+    issued_at: dt.datetime,
+    title: str,
+    shipping_charge: Decimal = Decimal("0"),
+) -> dict:
+    """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue."""
+    billing, shipping = purchase.billing_address, purchase.shipping_address
+    intra_state = shipping.state == store.state
+    lines = [_line(item, qty, intra_state) for item, qty in quantities.items() if qty > 0]
+    taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
+    cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
+    sgst = sum((Decimal(line["sgst"]) for line in lines), Decimal("0"))
+    igst = sum((Decimal(line["igst"]) for line in lines), Decimal("0"))
+    exact = taxable + cgst + sgst + igst + shipping_charge
+    rounded = exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
+
+    def address(a) -> dict:
+        return {
+            "name": a.name,
+            "lines": a.lines,
+            "state": a.get_state_display(),
+            "state_code": a.state,
+            "pin_code": a.pin_code,
+            "mobile": a.mobile,
+        }
+
+    return {
+        "title": title,
+        "number": number,
+        "issued_at": issued_at.isoformat(),
+        "issued_on": timezone.localtime(issued_at).strftime("%d %b %Y"),
+        "purchase_number": purchase.number,
+        "placed_on": timezone.localtime(purchase.placed_at).strftime("%d %b %Y"),
+        "payment_method": purchase.get_payment_method_display(),
+        "supplier": {
+            "legal_name": store.legal_name,
+            "display_name": store.display_name,
+            "gstin": store.gstin,
+            "address_lines": store.address_lines,
+            "state": store.get_state_display(),
+            "state_code": store.state,
+            "phone": store.phone,
+            "email": store.email,
+        },
+        "recipient": address(billing) | {"gstin": ""},
+        "delivery": address(shipping),
+        "delivery_differs": _address_key(billing) != _address_key(shipping),
+        "place_of_supply": {"state": shipping.get_state_display(), "state_code": shipping.state},
+        "intra_state": intra_state,
+        "reverse_charge": False,
+        "lines": lines,
+        "shipping_charge": str(to_paise(shipping_charge)),
+        "taxable_total": str(taxable),
+        "cgst_total": str(cgst),
+        "sgst_total": str(sgst),
+        "igst_total": str(igst),
+        "tax_total": str(cgst + sgst + igst),
+        "round_off": str(rounded - exact),
+        "grand_total": str(rounded),
+        "amount_in_words": amount_in_words(rounded),
+    }
+
+
+def _address_key(a) -> tuple:
+    return (a.name, a.line1, a.line2, a.landmark, a.city, a.state, a.pin_code)

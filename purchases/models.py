@@ -1,0 +1,535 @@
+"""Purchases, their items, addresses, invoices and the append-only audit timeline.
+
+The state machines live here as fields and transition methods; everything a transition
+causes (audit entries, email, documents) is done by the services in `services.py`.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from catalog.models import FulfilledBy
+from webstore.india import GstRate, GstState, validate_pin_code
+
+FULFIL = "purchases.fulfil_purchase"
+CANCEL = "purchases.cancel_purchase"
+
+
+class PurchaseStatus(models.TextChoices):
+    IN_CHECKOUT = "in_checkout", "In Checkout"
+    FROZEN = "frozen", "Frozen"
+    CONFIRMED = "confirmed", "Confirmed"
+    FRAUD_APPROVED = "fraud_approved", "Fraud Approved"
+    FRAUD_DENIED = "fraud_denied", "Fraud Denied"
+    INVOICED = "invoiced", "Invoiced"
+    AGENT_ASSIGNED = "agent_assigned", "Agent Assigned"
+    SHIPPED = "shipped", "Shipped"
+    PARTIALLY_COMPLETE = "partially_complete", "Partially Complete"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PartnerStatus(models.TextChoices):
+    """The partner's part of a purchase, as Infibeam reports it ('' when there is none)."""
+
+    NONE = "", "No partner items"
+    AWAITING = "awaiting", "Awaiting partner"
+    PARTIALLY_COMPLETE = "partially_complete", "Partially Complete"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PARTIALLY_COMPLETE = "partially_complete", "Partially Complete"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PurchaseKind(models.TextChoices):
+    OWN = "own", "Own"
+    INFIBEAM = "infibeam", "Infibeam"
+    MIXED = "mixed", "Mixed"
+
+
+class PaymentMethod(models.TextChoices):
+    PREPAID = "prepaid", "Prepaid"
+    COD = "cod", "Cash on delivery"
+
+
+# States from which the purchase's state follows its items and shipments.
+FOLLOWING_STATES = [
+    PurchaseStatus.CONFIRMED,
+    PurchaseStatus.FRAUD_APPROVED,
+    PurchaseStatus.INVOICED,
+    PurchaseStatus.AGENT_ASSIGNED,
+    PurchaseStatus.SHIPPED,
+    PurchaseStatus.PARTIALLY_COMPLETE,
+]
+CANCELLABLE_STATES = [
+    s for s in PurchaseStatus.values if s not in (PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED)
+]
+
+
+@dataclass(frozen=True)
+class FulfilmentProgress:
+    """Counts of item quantities and shipments from which a purchase's state is derived."""
+
+    ordered: int
+    handed_over: int
+    cancelled: int
+    own_unassigned: int
+    own_unsettled: int
+    shipments_awaiting_awb: int
+
+    @property
+    def settled(self) -> bool:
+        return self.handed_over + self.cancelled >= self.ordered
+
+
+class Address(models.Model):
+    """A postal address as it was when the purchase was placed; never edited afterwards."""
+
+    name = models.CharField(max_length=200)
+    line1 = models.CharField(max_length=200)
+    line2 = models.CharField(max_length=200, blank=True)
+    landmark = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=GstState.choices)
+    pin_code = models.CharField("PIN code", max_length=6, validators=[validate_pin_code])
+    mobile = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city} {self.pin_code}"
+
+    @property
+    def state_code(self) -> str:
+        return self.state
+
+    @property
+    def lines(self) -> list[str]:
+        lines = [self.line1, self.line2]
+        if self.landmark:
+            lines.append(f"Landmark: {self.landmark}")
+        lines.append(f"{self.city} {self.pin_code}")
+        lines.append(self.get_state_display())
+        return [line for line in lines if line]
+
+
+class PurchaseQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("customer", "shipping_address")
+
+    def with_own_items(self):
+        return self.exclude(kind=PurchaseKind.INFIBEAM)
+
+    def in_status(self, status: str):
+        return self.filter(status=status)
+
+    def awaiting_fraud_review(self):
+        return self.with_own_items().filter(status=PurchaseStatus.CONFIRMED)
+
+    def awaiting_invoice(self):
+        return self.with_own_items().filter(status=PurchaseStatus.FRAUD_APPROVED)
+
+    def awaiting_agent(self):
+        """Invoiced purchases, and partly handed over ones with own quantities not yet in a shipment."""
+        unassigned = Item.objects.own().unassigned().filter(purchase=models.OuterRef("pk"))
+        return self.with_own_items().filter(
+            Q(status=PurchaseStatus.INVOICED)
+            | Q(status=PurchaseStatus.PARTIALLY_COMPLETE, pk__in=unassigned.values("purchase"))
+        )
+
+    def for_detail(self):
+        return self.select_related("customer", "billing_address", "shipping_address")
+
+
+class Purchase(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="purchases")
+    billing_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    shipping_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    kind = models.CharField(max_length=10, choices=PurchaseKind.choices)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, help_text="Taxable value")
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_charge = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    grand_total = models.DecimalField(max_digits=12, decimal_places=2)
+    placed_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    status = FSMField(
+        max_length=20,
+        choices=PurchaseStatus.choices,
+        default=PurchaseStatus.IN_CHECKOUT,
+        protected=True,
+    )
+    partner_status = FSMField(
+        max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.NONE, protected=True
+    )
+
+    objects = PurchaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        permissions = [
+            ("fulfil_purchase", "Can fulfil purchases (fraud review, invoice, ship, hand over)"),
+            ("cancel_purchase", "Can cancel purchases"),
+            ("print_documents", "Can print invoices, slips and manifests"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-placed_at"], name="purchase_status_placed"),
+            models.Index(fields=["-placed_at", "-id"], name="purchase_placed"),
+            models.Index(fields=["grand_total"], name="purchase_amount"),
+            models.Index(fields=["kind", "status", "-placed_at"], name="purchase_kind_status"),
+            models.Index(fields=["partner_status", "-placed_at"], name="purchase_partner_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PurchaseStatus.values), name="purchase_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_status__in=PartnerStatus.values),
+                name="purchase_partner_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=PurchaseKind.values), name="purchase_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(payment_method__in=PaymentMethod.values),
+                name="purchase_payment_method_valid",
+            ),
+            models.CheckConstraint(condition=Q(grand_total__gte=0), name="purchase_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # -- questions -------------------------------------------------------------------------
+
+    def has_own_items(self) -> bool:
+        return self.kind != PurchaseKind.INFIBEAM
+
+    def has_partner_items(self) -> bool:
+        return self.kind != PurchaseKind.OWN
+
+    def is_cash_on_delivery(self) -> bool:
+        return self.payment_method == PaymentMethod.COD
+
+    # -- the own-products flow -------------------------------------------------------------
+
+    @transition(field=status, source=PurchaseStatus.IN_CHECKOUT, target=PurchaseStatus.FROZEN)
+    def freeze_for_payment(self):
+        """The customer started paying; the gateway has not confirmed yet."""
+
+    @transition(
+        field=status,
+        source=[PurchaseStatus.IN_CHECKOUT, PurchaseStatus.FROZEN],
+        target=PurchaseStatus.CONFIRMED,
+    )
+    def confirm(self):
+        """Payment confirmed, or cash on delivery accepted."""
+
+    @transition(
+        field=status,
+        source=PurchaseStatus.CONFIRMED,
+        target=PurchaseStatus.FRAUD_APPROVED,
+        conditions=[has_own_items],
+        permission=FULFIL,
+        custom={"label": "Approve fraud check", "style": "primary"},
+    )
+    def approve_fraud(self):
+        """The customer was checked and is genuine."""
+
+    @transition(
+        field=status,
+        source=PurchaseStatus.CONFIRMED,
+        target=PurchaseStatus.FRAUD_DENIED,
+        conditions=[has_own_items],
+        permission=FULFIL,
+        custom={"label": "Deny fraud check", "style": "danger", "needs_reason": True},
+    )
+    def deny_fraud(self):
+        """The purchase was refused as fraudulent."""
+
+    @transition(
+        field=status,
+        source=PurchaseStatus.FRAUD_APPROVED,
+        target=PurchaseStatus.INVOICED,
+        permission=FULFIL,
+        custom={"label": "Issue invoice", "style": "primary"},
+    )
+    def issue_invoice(self):
+        """A tax invoice was issued for the own items."""
+
+    @transition(
+        field=status,
+        source=FOLLOWING_STATES,
+        target=RETURN_VALUE(*FOLLOWING_STATES, PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED),
+    )
+    def follow_fulfilment(self, progress: FulfilmentProgress):
+        """Move to the state that the items' and shipments' progress implies."""
+        return self.derive_status(progress)
+
+    @transition(
+        field=status,
+        source=CANCELLABLE_STATES,
+        target=PurchaseStatus.CANCELLED,
+        permission=CANCEL,
+        custom={"label": "Cancel purchase", "style": "danger", "needs_reason": True},
+    )
+    def cancel(self):
+        """Cancelled before completion."""
+
+    def derive_status(self, progress: FulfilmentProgress) -> str:
+        """The state implied by the progress; the own flow keeps its state until invoicing is done."""
+        own_flow_open = progress.own_unsettled > 0 and self.status in (
+            PurchaseStatus.CONFIRMED,
+            PurchaseStatus.FRAUD_APPROVED,
+        )
+        if own_flow_open:
+            return self.status
+        if progress.settled:
+            return PurchaseStatus.COMPLETE if progress.handed_over else PurchaseStatus.CANCELLED
+        if progress.handed_over:
+            return PurchaseStatus.PARTIALLY_COMPLETE
+        if progress.own_unsettled == 0:
+            return PurchaseStatus.CONFIRMED  # only the partner's items remain, none reported yet
+        if progress.own_unassigned:
+            return PurchaseStatus.INVOICED
+        if progress.shipments_awaiting_awb:
+            return PurchaseStatus.AGENT_ASSIGNED
+        return PurchaseStatus.SHIPPED
+
+    # -- the partner's part ----------------------------------------------------------------
+
+    @transition(
+        field=partner_status,
+        source="*",
+        target=RETURN_VALUE(*PartnerStatus.values),
+    )
+    def follow_partner_reports(self, status: str):
+        """Show the partner's part as the partner's latest reports imply."""
+        return status
+
+
+class ItemQuerySet(models.QuerySet):
+    def own(self):
+        return self.filter(fulfilled_by=FulfilledBy.OWN)
+
+    def partner(self):
+        return self.filter(fulfilled_by=FulfilledBy.INFIBEAM)
+
+    def unassigned(self):
+        return self.filter(
+            quantity__gt=F("assigned_quantity") + F("handed_over_quantity") + F("cancelled_quantity")
+        )
+
+
+class Item(ConcurrentTransitionMixin, models.Model):
+    """A purchased product as it was at purchase time, and how much of it has been fulfilled."""
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="items")
+    line_number = models.PositiveSmallIntegerField()
+    product = models.ForeignKey("catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+")
+    sku = models.CharField("SKU", max_length=40)
+    name = models.CharField(max_length=200)
+    hsn_code = models.CharField("HSN code", max_length=8)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Before GST")
+    gst_rate = models.PositiveSmallIntegerField("GST rate", choices=GstRate.choices)
+    quantity = models.PositiveIntegerField()
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    weight_grams = models.PositiveIntegerField(default=0, help_text="Per unit")
+    fulfilled_by = models.CharField(max_length=10, choices=FulfilledBy.choices)
+    assigned_quantity = models.PositiveIntegerField(
+        default=0, help_text="In shipments not yet handed over (own items only)"
+    )
+    handed_over_quantity = models.PositiveIntegerField(default=0)
+    cancelled_quantity = models.PositiveIntegerField(default=0)
+    last_reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="Time of the newest partner report applied to this item"
+    )
+    status = FSMField(
+        max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING, protected=True
+    )
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["purchase", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["purchase", "line_number"], name="item_line_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity__gte=F("assigned_quantity")
+                    + F("handed_over_quantity")
+                    + F("cancelled_quantity")
+                ),
+                name="item_quantities_within_ordered",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_id}/{self.line_number} {self.sku} × {self.quantity}"
+
+    def is_own(self) -> bool:
+        return self.fulfilled_by == FulfilledBy.OWN
+
+    @property
+    def taxable_value(self) -> Decimal:
+        return self.unit_price * self.quantity - self.discount
+
+    @property
+    def open_quantity(self) -> int:
+        """Neither handed over nor cancelled."""
+        return self.quantity - self.handed_over_quantity - self.cancelled_quantity
+
+    @property
+    def unassigned_quantity(self) -> int:
+        return self.open_quantity - self.assigned_quantity
+
+    def derive_status(self) -> str:
+        if self.handed_over_quantity + self.cancelled_quantity >= self.quantity:
+            return ItemStatus.COMPLETE if self.handed_over_quantity else ItemStatus.CANCELLED
+        if self.handed_over_quantity:
+            return ItemStatus.PARTIALLY_COMPLETE
+        return ItemStatus.PENDING
+
+    @transition(
+        field=status,
+        source=[ItemStatus.PENDING, ItemStatus.PARTIALLY_COMPLETE],
+        target=RETURN_VALUE(*ItemStatus.values),
+    )
+    def follow_quantities(self):
+        """Move to the state its handed-over and cancelled quantities imply."""
+        return self.derive_status()
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def timeline(self):
+        return self.select_related("actor").order_by("created_at", "id")
+
+
+class AuditEntry(models.Model):
+    """One state change or printed document, never edited or deleted."""
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="audit_entries")
+    subject = models.CharField(max_length=20, help_text="purchase, shipment, item, invoice, document")
+    subject_id = models.BigIntegerField()
+    subject_label = models.CharField(max_length=60)
+    action = models.CharField(max_length=60)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, help_text="The user's name, or Infibeam / system")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["purchase", "created_at"], name="audit_purchase_time")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label}: {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only.")
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", "Tax invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
+class DocumentSeries(models.Model):
+    """The next number of one kind of document in one financial year; locked while a number is taken."""
+
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    financial_year = models.CharField(max_length=5, help_text="26-27 for April 2026 to March 2027")
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "document series"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "financial_year"], name="series_unique_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.financial_year}"
+
+
+class Invoice(models.Model):
+    """A GST tax invoice: numbered once, its content frozen when issued, never deleted."""
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(max_length=16, unique=True)
+    financial_year = models.CharField(max_length=5)
+    sequence = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.JSONField(help_text="Every particular printed, frozen at issue")
+    taxable_total = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    grand_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["financial_year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "sequence"], name="invoice_sequence_unique"),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name="invoice_number_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNote(models.Model):
+    """Cancels all or part of an invoice; has its own series."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField(max_length=16, unique=True)
+    financial_year = models.CharField(max_length=5)
+    sequence = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    content = models.JSONField()
+    taxable_total = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    grand_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["financial_year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "sequence"], name="credit_note_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name="credit_note_number_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

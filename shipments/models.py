@@ -1,0 +1,226 @@
+"""Couriers, the shipments they carry and the handover batches the pickup person signs for."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from purchases.models import FULFIL
+
+
+def validate_tracking_url_template(value: str) -> None:
+    if "{awb}" not in value:
+        raise ValidationError("The tracking URL must contain {awb} where the AWB number goes.")
+    if not value.startswith(("https://", "http://")):
+        raise ValidationError("The tracking URL must start with https:// or http://.")
+
+
+def validate_regex(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"Not a valid pattern: {error}.") from error
+
+
+class ShippingAgentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ShippingAgent(models.Model):
+    """A courier the store hands parcels to."""
+
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=20, unique=True)
+    tracking_url_template = models.CharField(
+        max_length=300,
+        validators=[validate_tracking_url_template],
+        help_text="For example https://courier.example/track?awb={awb}",
+    )
+    awb_pattern = models.CharField(
+        "AWB pattern",
+        max_length=100,
+        blank=True,
+        validators=[validate_regex],
+        help_text="A regular expression every AWB of this courier matches, e.g. [0-9]{11}",
+    )
+    collects_cod = models.BooleanField("Collects cash on delivery", default=True)
+    active = models.BooleanField(default=True)
+
+    objects = ShippingAgentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tracking_url(self, awb: str) -> str:
+        return self.tracking_url_template.replace("{awb}", awb)
+
+    def awb_matches_pattern(self, awb: str) -> bool:
+        return not self.awb_pattern or re.fullmatch(self.awb_pattern, awb) is not None
+
+
+class ShipmentStatus(models.TextChoices):
+    AGENT_ASSIGNED = "agent_assigned", "Agent Assigned"
+    SHIPPED = "shipped", "Shipped"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_SHIPMENT_STATES = [ShipmentStatus.AGENT_ASSIGNED, ShipmentStatus.SHIPPED]
+
+
+class ShipmentQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("agent", "purchase", "purchase__shipping_address")
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_SHIPMENT_STATES)
+
+    def awaiting_slip_or_awb(self):
+        return self.filter(status=ShipmentStatus.AGENT_ASSIGNED)
+
+    def awaiting_handover(self):
+        return self.filter(status=ShipmentStatus.SHIPPED)
+
+
+class Shipment(ConcurrentTransitionMixin, models.Model):
+    """One parcel of a purchase: the items it carries, its courier and AWB."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    purchase = models.ForeignKey(
+        "purchases.Purchase", on_delete=models.PROTECT, related_name="shipments"
+    )
+    agent = models.ForeignKey(ShippingAgent, on_delete=models.PROTECT, related_name="shipments")
+    awb = models.CharField("AWB", max_length=40, null=True, blank=True)
+    weight_grams = models.PositiveIntegerField()
+    cod_amount = models.DecimalField(
+        "Cash to collect", max_digits=12, decimal_places=2, default=0, help_text="0 when prepaid"
+    )
+    status = FSMField(
+        max_length=20,
+        choices=ShipmentStatus.choices,
+        default=ShipmentStatus.AGENT_ASSIGNED,
+        protected=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    slip_printed_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    handover_batch = models.ForeignKey(
+        "HandoverBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="shipments"
+    )
+
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="shipment_status_created"),
+            models.Index(fields=["awb"], name="shipment_awb"),
+            models.Index(fields=["agent", "status"], name="shipment_agent_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "awb"], condition=Q(awb__isnull=False), name="shipment_awb_unique_per_agent"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ShipmentStatus.values), name="shipment_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(cod_amount__gte=0), name="shipment_cod_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    # -- questions -------------------------------------------------------------------------
+
+    def has_awb(self) -> bool:
+        return bool(self.awb)
+
+    def has_slip_printed(self) -> bool:
+        return self.slip_printed_at is not None
+
+    def is_ready_to_ship(self) -> bool:
+        return self.has_awb() and self.has_slip_printed()
+
+    @property
+    def barcode_value(self) -> str:
+        """What the slip's barcode carries: the AWB once recorded, the reference before."""
+        return self.awb or self.reference
+
+    @property
+    def tracking_url(self) -> str:
+        return self.agent.tracking_url(self.awb) if self.awb else ""
+
+    # -- transitions -----------------------------------------------------------------------
+
+    @transition(
+        field=status,
+        source=ShipmentStatus.AGENT_ASSIGNED,
+        target=ShipmentStatus.SHIPPED,
+        conditions=[is_ready_to_ship],
+        permission=FULFIL,
+    )
+    def ship(self):
+        """The address slip is printed and the AWB recorded; waiting for the courier."""
+
+    @transition(
+        field=status,
+        source=ShipmentStatus.SHIPPED,
+        target=ShipmentStatus.COMPLETE,
+        permission=FULFIL,
+        custom={"label": "Hand over", "style": "primary"},
+    )
+    def hand_over(self):
+        """The courier took the parcel."""
+
+    @transition(
+        field=status,
+        source=ACTIVE_SHIPMENT_STATES,
+        target=ShipmentStatus.CANCELLED,
+        permission="purchases.cancel_purchase",
+    )
+    def cancel(self):
+        """Cancelled before handover; its items go back to be shipped or cancelled."""
+
+
+class ShipmentItem(models.Model):
+    """How many of one purchased item travel in one shipment."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey("purchases.Item", on_delete=models.PROTECT, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "item"], name="shipment_item_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="shipment_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.item_id} × {self.quantity}"
+
+
+class HandoverBatch(models.Model):
+    """The shipments one courier's pickup person took in one sitting; the manifest lists them."""
+
+    agent = models.ForeignKey(ShippingAgent, on_delete=models.PROTECT, related_name="handover_batches")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    pickup_person = models.CharField(max_length=100, blank=True)
+    pickup_mobile = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name_plural = "handover batches"
+
+    def __str__(self) -> str:
+        return f"{self.agent.code} handover {self.opened_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,21 @@
+"""Email to the customer when a parcel leaves the store, sent by the background worker."""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django_tasks import task
+
+
+@task()
+def send_handover_email(*, shipment_id: int) -> None:
+    """Tell the customer which courier has the parcel, its AWB and where to track it."""
+    from .models import Shipment
+
+    shipment = Shipment.objects.select_related("agent", "purchase__customer").get(pk=shipment_id)
+    customer = shipment.purchase.customer
+    context = {"shipment": shipment, "purchase": shipment.purchase, "customer": customer}
+    send_mail(
+        subject=f"Your order {shipment.purchase.number} is on its way",
+        message=render_to_string("email/shipment_handed_over.txt", context),
+        from_email=None,
+        recipient_list=[customer.email],
+    )

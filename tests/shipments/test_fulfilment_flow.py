@@ -1,0 +1,129 @@
+"""From invoiced to complete through shipments: the purchase's state follows them."""
+
+import pytest
+from django.core import mail
+
+from purchases import services as purchase_services
+from purchases.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
+from purchases.models import PurchaseStatus
+from shipments import services
+from shipments.models import ShipmentStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invoiced(store, staff):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2)
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    purchase.refresh_from_db()
+    return purchase
+
+
+def ship(shipment, user, awb):
+    services.shipment_record_awb(shipment_id=shipment.pk, user=user, awb=awb)
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=user)
+    shipment.refresh_from_db()
+    return shipment
+
+
+def test_whole_purchase_from_invoiced_to_complete(
+    invoiced, staff, agent, django_capture_on_commit_callbacks
+):
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.AGENT_ASSIGNED
+
+    shipment = ship(shipment, staff, " 12345678901 ")
+    assert shipment.awb == "12345678901"
+    assert shipment.status == ShipmentStatus.SHIPPED
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.SHIPPED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.COMPLETE
+    assert len(mail.outbox) == 1
+    assert "12345678901" in mail.outbox[0].body and agent.name in mail.outbox[0].body
+
+
+def test_split_shipment_leaves_purchase_partially_complete(invoiced, staff, agent):
+    first, second = invoiced.items.order_by("line_number")
+    shipment = services.shipment_create(
+        purchase_id=invoiced.pk, user=staff, agent_id=agent.pk, quantities={first.pk: 2, second.pk: 1}
+    )
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.INVOICED  # one unit is still to be assigned
+    ship(shipment, staff, "11111111111")
+    services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.PARTIALLY_COMPLETE
+    assert list(type(invoiced).objects.awaiting_agent()) == [invoiced]
+
+    rest = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    assert rest.lines.get().quantity == 1
+    ship(rest, staff, "22222222222")
+    services.shipment_hand_over(shipment_id=rest.pk, user=staff)
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.COMPLETE
+
+
+def test_hand_over_twice_has_one_effect(invoiced, staff, agent, django_capture_on_commit_callbacks):
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    ship(shipment, staff, "33333333333")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+        with pytest.raises(TransitionNotAllowed):
+            services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+    assert len(mail.outbox) == 1
+
+
+def test_hand_over_refused_before_awb_and_slip(invoiced, staff, agent):
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    with pytest.raises(TransitionNotAllowed, match="AWB"):
+        services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+
+
+def test_awb_must_match_the_agents_pattern_and_be_unique(invoiced, staff, agent):
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    with pytest.raises(InvalidInput, match="does not look like"):
+        services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="ABCD1234")
+    other = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
+    purchase_services.purchase_issue_invoice(purchase_id=other.pk, user=staff)
+    other_shipment = services.shipment_create(purchase_id=other.pk, user=staff, agent_id=agent.pk)
+    services.shipment_record_awb(shipment_id=other_shipment.pk, user=staff, awb="44444444444")
+    with pytest.raises(InvalidInput, match="already recorded"):
+        services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="44444444444")
+    shipment.refresh_from_db()
+    assert shipment.awb is None
+
+
+def test_viewer_cannot_assign_an_agent(invoiced, viewer, agent):
+    with pytest.raises(RoleNotAllowed):
+        services.shipment_create(purchase_id=invoiced.pk, user=viewer, agent_id=agent.pk)
+    assert not invoiced.shipments.exists()
+
+
+def test_cannot_ship_more_than_was_bought(invoiced, staff, agent):
+    item = invoiced.items.first()
+    with pytest.raises(InvalidInput, match="left to ship"):
+        services.shipment_create(
+            purchase_id=invoiced.pk, user=staff, agent_id=agent.pk, quantities={item.pk: 3}
+        )
+
+
+def test_owner_cancels_items_not_yet_handed_over(invoiced, staff, owner, agent):
+    first, second = invoiced.items.order_by("line_number")
+    shipment = services.shipment_create(
+        purchase_id=invoiced.pk, user=staff, agent_id=agent.pk, quantities={first.pk: 2}
+    )
+    ship(shipment, staff, "55555555555")
+    services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+    purchase_services.purchase_cancel(purchase_id=invoiced.pk, user=owner, reason="Out of stock")
+    invoiced.refresh_from_db()
+    assert invoiced.status == PurchaseStatus.COMPLETE
+    second.refresh_from_db()
+    assert second.status == "cancelled"
+    assert invoiced.invoices.get().credit_notes.count() == 1

@@ -1,0 +1,47 @@
+"""The three roles as Django groups, and the permissions each one holds (README has the table)."""
+
+OWNER, STAFF, VIEWER = "Owner", "Staff", "Viewer"
+
+PANEL_APPS = ["configuration", "catalog", "customers", "purchases", "shipments", "partners", "printing"]
+
+VIEW_ONLY = "view"  # every view_* permission of the panel apps
+
+ROLE_PERMISSIONS = {
+    OWNER: [
+        VIEW_ONLY,
+        "purchases.fulfil_purchase",
+        "purchases.cancel_purchase",
+        "purchases.print_documents",
+        "configuration.configure_store",
+    ],
+    STAFF: [VIEW_ONLY, "purchases.fulfil_purchase", "purchases.print_documents"],
+    VIEWER: [VIEW_ONLY],
+}
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create or update the groups; used by migrations so every database has the roles."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view_perms = list(
+        Permission.objects.filter(content_type__app_label__in=PANEL_APPS, codename__startswith="view_")
+    )
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for code in codes:
+            if code == VIEW_ONLY:
+                permissions.extend(view_perms)
+                continue
+            app_label, codename = code.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

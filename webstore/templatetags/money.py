@@ -1,0 +1,29 @@
+"""Template filters for Indian formats; loaded as builtins, so every template has them."""
+
+from django import template
+from django.utils import timezone
+
+from webstore.india import format_inr
+
+register = template.Library()
+
+
+@register.filter
+def inr(amount):
+    """₹1,23,456.00"""
+    return format_inr(amount)
+
+
+@register.filter
+def ist(moment, fmt="%d %b %Y, %H:%M"):
+    """A UTC time shown in India Standard Time."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment).strftime(fmt)
+
+
+@register.filter
+def weight(grams):
+    if grams is None:
+        return ""
+    return f"{grams / 1000:.2f} kg"
