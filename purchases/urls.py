@@ -5,7 +5,6 @@ from . import views
 app_name = "purchases"
 
 urlpatterns = [
-    path("fulfil/", views.FulfilShipmentsView.as_view(), name="fulfil"),
     path("", views.PurchaseListView.as_view(), name="purchase-list"),
     path("<int:pk>/", views.PurchaseDetailView.as_view(), name="purchase-detail"),
     path("<int:pk>/transition/", views.PurchaseTransitionView.as_view(), name="purchase-transition"),

@@ -4,19 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from . import services
 from .exceptions import ActionRefused
 from .models import Purchase
 
 VIEW = "purchases.view_purchase"
-
-
-class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
-    permission_required = VIEW
-    template_name = "purchases/fulfil.html"
-    extra_context = {"page_title": "Fulfill Shipments", "active_menu": "purchases"}
 
 
 class PurchaseListView(PermissionRequiredMixin, ListView):

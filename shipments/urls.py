@@ -5,5 +5,6 @@ from . import views
 app_name = "shipments"
 
 urlpatterns = [
+    path("fulfil/", views.FulfilShipmentsView.as_view(), name="fulfil"),
     path("", views.ShipmentListView.as_view(), name="shipment-list"),
 ]

@@ -1,7 +1,7 @@
 """Shipment pages."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from .models import Shipment
 
@@ -14,3 +14,9 @@ class ShipmentListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return Shipment.objects.for_list()
+
+
+class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
+    permission_required = "purchases.view_purchase"
+    template_name = "shipments/fulfil.html"
+    extra_context = {"page_title": "Fulfill Shipments", "active_menu": "purchases"}

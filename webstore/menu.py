@@ -30,7 +30,7 @@ MENUS = [
         "PURCHASES",
         "purchases",
         [
-            MenuEntry("Fulfill Shipments", "purchases:fulfil"),
+            MenuEntry("Fulfill Shipments", "shipments:fulfil"),
             MenuEntry("Manage Purchases", "purchases:purchase-list"),
             MenuEntry("Manage Shipments", "shipments:shipment-list"),
         ],
@@ -44,6 +44,8 @@ MENUS = [
         [
             MenuEntry("Store Profile", "configuration:store-profile"),
             MenuEntry("Shipping Agents", "configuration:agent-list"),
+            MenuEntry("Partner Feed", "partners:settings"),
+            MenuEntry("Rejected Partner Events", "partners:rejected-list"),
         ],
     ),
     Menu(

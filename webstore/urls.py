@@ -22,5 +22,11 @@ urlpatterns = [
     ),
     path("purchases/", include("purchases.urls")),
     path("shipments/", include("shipments.urls")),
+    path("printing/", include("printing.urls")),
+    path("partners/", include("partners.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("customers/", include("customers.urls")),
+    path("configuration/", include("configuration.urls")),
+    path("users/", include("webstore.accounts_urls")),
     path("back-office/", admin.site.urls),
 ]
