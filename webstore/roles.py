@@ -24,9 +24,11 @@ def sync_roles(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Migration states' app configs have no models module, which create_permissions skips.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -45,3 +47,10 @@ def sync_roles(apps, schema_editor=None) -> None:
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)
+
+
+def ensure_roles() -> None:
+    """Make the groups exist now (tests that flush the database, seed_demo)."""
+    from django.apps import apps
+
+    sync_roles(apps)
