@@ -20,7 +20,7 @@ from .transitions import run_transition
 def lock_purchase(purchase_id: int) -> Purchase:
     """The purchase, locked for this transaction, or NotFound."""
     try:
-        return Purchase.objects.select_for_update().for_detail().get(pk=purchase_id)
+        return Purchase.objects.select_for_update(of=("self",)).for_detail().get(pk=purchase_id)
     except (Purchase.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"There is no purchase {purchase_id}.") from None
 

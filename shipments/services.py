@@ -38,7 +38,9 @@ def _shipment_id_of(shipment_id) -> int:
 def lock_shipment(shipment_id: int) -> tuple[Purchase, Shipment]:
     """The shipment and its purchase, both locked (purchase first)."""
     purchase = lock_purchase(_shipment_id_of(shipment_id))
-    shipment = Shipment.objects.select_for_update().select_related("agent").get(pk=shipment_id)
+    shipment = Shipment.objects.select_for_update(of=("self",)).select_related("agent").get(
+        pk=shipment_id
+    )
     return purchase, shipment
 
 
