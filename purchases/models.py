@@ -279,6 +279,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=CANCELLABLE_STATES,
         target=PurchaseStatus.CANCELLED,
+        conditions=[has_own_items],  # only the partner cancels Infibeam items
         permission=CANCEL,
         custom={"label": "Cancel purchase", "style": "danger", "needs_reason": True},
     )

@@ -18,6 +18,12 @@ def transition_label(method) -> str:
     return method.__name__.replace("_", " ").capitalize()
 
 
+def state_field_name(method) -> str:
+    """The state field a transition moves (`status`, or e.g. `partner_status`)."""
+    field = method._django_fsm.field
+    return field if isinstance(field, str) else field.name
+
+
 def run_transition(
     instance,
     name: str,
@@ -35,15 +41,16 @@ def run_transition(
     """
     method = getattr(instance, name)
     label = transition_label(method)
+    field = state_field_name(method)
     if not can_proceed(method):
-        raise TransitionNotAllowed(
-            f"{instance}: cannot {label.lower()} while {instance.get_status_display()}."
-        )
+        state = getattr(instance, f"get_{field}_display")()
+        raise TransitionNotAllowed(f"{instance}: cannot {label.lower()} while {state}.")
     if user is not None and not has_transition_perm(method, user):
         raise RoleNotAllowed(f"{instance}: your role may not {label.lower()}.")
-    from_state = instance.status
+    from_state = getattr(instance, field)
     method(*args)
-    if instance.status == from_state:
+    to_state = getattr(instance, field)
+    if to_state == from_state:
         return False
     instance.save()
     audit_record(
@@ -52,7 +59,7 @@ def run_transition(
         action=label,
         user=user,
         from_state=from_state,
-        to_state=instance.status,
+        to_state=to_state,
         reason=reason,
         actor_label=actor_label,
     )
