@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-urlpatterns = []
+urlpatterns = [
+    path("feed/", views.PartnerFeedView.as_view(), name="feed"),
+    path("settings/", views.PartnerFeedSettingsView.as_view(), name="settings"),
+    path("settings/rotate/", views.PartnerFeedSecretRotateView.as_view(), name="rotate-secret"),
+    path("rejected/", views.RejectedPartnerEventListView.as_view(), name="rejected-list"),
+]
