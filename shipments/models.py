@@ -150,6 +150,16 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     def is_ready_to_ship(self) -> bool:
         return self.has_awb() and self.has_slip_printed()
 
+    def is_open(self) -> bool:
+        """Not yet handed over or cancelled: its courier and AWB may still be corrected."""
+        return self.status in ACTIVE_SHIPMENT_STATES
+
+    def is_awaiting_handover(self) -> bool:
+        return self.status == ShipmentStatus.SHIPPED
+
+    def is_handed_over(self) -> bool:
+        return self.status == ShipmentStatus.COMPLETE
+
     @property
     def barcode_value(self) -> str:
         """What the slip's barcode carries: the AWB once recorded, the reference before."""

@@ -1,22 +1,593 @@
-"""Shipment pages."""
+"""Shipment pages: the Fulfill Shipments work queue, scan to hand over, Manage Shipments.
 
+Views stay thin: they read the request, call services (through shipments.bulk for selections) and
+redirect; a bulk result is kept in the session and shown once on the page the user returns to.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView, TemplateView
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from .models import Shipment
+from purchases import services as purchase_services
+from purchases.exceptions import ActionRefused, InvalidInput
+from purchases.models import AuditEntry, Purchase
+
+from . import services
+from .awb_csv import record_awb_lines
+from .bulk import BulkReport, run_bulk
+from .filters import ShipmentFilter
+from .forms import (
+    AwbCsvForm,
+    ChangeAgentForm,
+    HandoverFinishForm,
+    RecordAwbForm,
+    ScanForm,
+    SplitShipmentForm,
+)
+from .handover import (
+    batches_of_sitting,
+    handover_batch_close,
+    handover_scan,
+    shipment_hand_over_in_batch,
+)
+from .models import Shipment, ShipmentItem, ShippingAgent
+from .queue import STEPS, page_of, step_counts, step_for
+
+VIEW_PURCHASE = "purchases.view_purchase"
+VIEW_SHIPMENT = "shipments.view_shipment"
+FULFIL = "purchases.fulfil_purchase"
+PRINT = "purchases.print_documents"
+REPORT_KEY = "shipments.bulk_report"
+LAST_SCAN_KEY = "shipments.last_scan"
+MAX_SELECTION = 500
+PER_PAGE_CHOICES = (25, 50, 100, 200)
 
 
-class ShipmentListView(PermissionRequiredMixin, ListView):
-    permission_required = "shipments.view_shipment"
-    paginate_by = 50
-    template_name = "shipments/shipment_list.html"
-    extra_context = {"page_title": "Manage Shipments", "active_menu": "purchases"}
+def print_url() -> str:
+    """The printing app's POST endpoint, or '' while it is not installed (the buttons then hide)."""
+    try:
+        return reverse("printing:print")
+    except NoReverseMatch:
+        return ""
 
-    def get_queryset(self):
-        return Shipment.objects.for_list()
+
+def fulfil_url(step_slug: str, **params) -> str:
+    query = {"step": step_slug, **{k: v for k, v in params.items() if v}}
+    return reverse("shipments:fulfil") + "?" + urlencode(query)
+
+
+def keep_report(request, report: BulkReport) -> None:
+    request.session[REPORT_KEY] = report.as_session_data()
+
+
+def pop_report(request) -> BulkReport | None:
+    data = request.session.pop(REPORT_KEY, None)
+    return BulkReport.from_session_data(data) if data else None
+
+
+def selected_ids(request) -> list[int]:
+    """The rows to act on: `?only=<id>` (a row's own button) or the ticked boxes, in page order."""
+    only = request.GET.get("only")
+    raw = [only] if only else request.POST.getlist("ids")
+    ids = []
+    for value in raw:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            continue
+        if pk > 0 and pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# -- Fulfill Shipments ---------------------------------------------------------------------
 
 
 class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
-    permission_required = "purchases.view_purchase"
+    """The work queue: one tab per next step, oldest first, with the step's actions."""
+
+    permission_required = VIEW_PURCHASE
     template_name = "shipments/fulfil.html"
     extra_context = {"page_title": "Fulfill Shipments", "active_menu": "purchases"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        step = step_for(self.request.GET.get("step"))
+        per_page = self._per_page()
+        counts = step_counts()
+        page = page_of(step.rows(), self.request.GET.get("page"), per_page)
+        can_fulfil = self.request.user.has_perm(FULFIL)
+        context.update(
+            step=step,
+            tabs=[
+                {
+                    "step": s,
+                    "count": counts[s.slug],
+                    "url": fulfil_url(s.slug),
+                    "current": s == step,
+                }
+                for s in STEPS
+            ],
+            page=page,
+            per_page=per_page,
+            per_page_choices=PER_PAGE_CHOICES,
+            can_fulfil=can_fulfil,
+            can_print=self.request.user.has_perm(PRINT),
+            print_url=print_url(),
+            report=pop_report(self.request),
+            here=self.request.get_full_path(),
+            previous_url=fulfil_url(
+                step.slug, page=page.number - 1, per_page=self._per_page_param()
+            ),
+            next_url=fulfil_url(step.slug, page=page.number + 1, per_page=self._per_page_param()),
+        )
+        if can_fulfil and step.slug == "assign":
+            context["agents"] = list(ShippingAgent.objects.active())
+        if can_fulfil and step.slug == "print":
+            context["csv_form"] = AwbCsvForm()
+        return context
+
+    def _per_page_param(self):
+        value = self.request.GET.get("per_page")
+        return value if value and value.isdigit() and int(value) in PER_PAGE_CHOICES else ""
+
+    def _per_page(self) -> int:
+        return int(self._per_page_param() or 50)
+
+
+def _purchase_label(numbers: dict[int, str], pk: int) -> str:
+    return numbers.get(pk, f"Purchase #{pk}")
+
+
+def _shipment_label(references: dict[int, str], pk: int) -> str:
+    return references.get(pk, f"Shipment #{pk}")
+
+
+class FulfilActionView(PermissionRequiredMixin, View):
+    """One step's action on one row (`?only=<id>`) or on the ticked rows; reports row by row."""
+
+    permission_required = FULFIL
+    ACTIONS = {
+        "approve_fraud": ("Approve fraud check", "review"),
+        "deny_fraud": ("Deny fraud check", "review"),
+        "issue_invoice": ("Issue invoice", "invoice"),
+        "assign_agent": ("Assign agent", "assign"),
+        "record_awb": ("Record AWB", "print"),
+        "hand_over": ("Hand over", "handover"),
+    }
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        if action not in self.ACTIONS:
+            messages.error(request, "Press one of the action buttons; nothing was changed.")
+            return redirect(fulfil_url(step_for(request.POST.get("step")).slug))
+        title, step_slug = self.ACTIONS[action]
+        ids = selected_ids(request)
+        if action == "record_awb" and not request.GET.get("only"):
+            ids = self._typed_awb_ids(request, ids)
+        back = safe_next(request, fulfil_url(step_slug))
+        if not ids:
+            messages.warning(
+                request,
+                f"{title}: select at least one row."
+                if action != "record_awb"
+                else "Record AWB: type an AWB in at least one row.",
+            )
+            return HttpResponseRedirect(back)
+        if len(ids) > MAX_SELECTION:
+            messages.error(
+                request,
+                f"{title}: select at most {MAX_SELECTION} rows at once; nothing was changed.",
+            )
+            return HttpResponseRedirect(back)
+        report = getattr(self, action)(request, ids, title)
+        keep_report(request, report)
+        return HttpResponseRedirect(back)
+
+    @staticmethod
+    def _typed_awb_ids(request, ticked: list[int]) -> list[int]:
+        """Rows with an AWB typed in, plus ticked rows (which are refused if still empty)."""
+        typed = [
+            pk
+            for pk in selected_ids_from_keys(request.POST, "awb-")
+            if request.POST.get(f"awb-{pk}", "").strip()
+        ]
+        return ticked + [pk for pk in typed if pk not in ticked]
+
+    # Each action builds (label, callable, url) rows for shipments.bulk.run_bulk.
+
+    def _purchase_rows(self, ids, run):
+        numbers = dict(Purchase.objects.filter(pk__in=ids).values_list("pk", "number"))
+        for pk in ids:
+            url = reverse("purchases:purchase-detail", args=[pk]) if pk in numbers else ""
+            yield _purchase_label(numbers, pk), (lambda pk=pk: run(pk)), url
+
+    def _shipment_rows(self, ids, run):
+        references = dict(Shipment.objects.filter(pk__in=ids).values_list("pk", "reference"))
+        for pk in ids:
+            url = reverse("shipments:shipment-detail", args=[pk]) if pk in references else ""
+            yield _shipment_label(references, pk), (lambda pk=pk: run(pk)), url
+
+    def approve_fraud(self, request, ids, title):
+        def run(pk):
+            purchase_services.purchase_approve_fraud(purchase_id=pk, user=request.user)
+            return "Fraud check approved; ready to invoice."
+
+        return run_bulk(title, self._purchase_rows(ids, run))
+
+    def deny_fraud(self, request, ids, title):
+        def run(pk):
+            reason = request.POST.get(f"reason-{pk}", "").strip() or request.POST.get("reason", "")
+            purchase_services.purchase_deny_fraud(purchase_id=pk, user=request.user, reason=reason)
+            return "Fraud check denied."
+
+        return run_bulk(title, self._purchase_rows(ids, run))
+
+    def issue_invoice(self, request, ids, title):
+        def run(pk):
+            invoice = purchase_services.purchase_issue_invoice(purchase_id=pk, user=request.user)
+            return f"Invoice {invoice.number} issued."
+
+        return run_bulk(title, self._purchase_rows(ids, run))
+
+    def assign_agent(self, request, ids, title):
+        def run(pk):
+            agent_id = request.POST.get(f"agent-{pk}") or request.POST.get("agent")
+            if not agent_id:
+                raise InvalidInput("Choose a courier.")
+            shipment = services.shipment_create(
+                purchase_id=pk, user=request.user, agent_id=agent_id
+            )
+            return f"Shipment {shipment.reference} with {shipment.agent.name}."
+
+        return run_bulk(title, self._purchase_rows(ids, run))
+
+    def record_awb(self, request, ids, title):
+        def run(pk):
+            before = Shipment.objects.filter(pk=pk).values_list("awb", flat=True).first()
+            shipment = services.shipment_record_awb(
+                shipment_id=pk, user=request.user, awb=request.POST.get(f"awb-{pk}", "")
+            )
+            if before == shipment.awb:
+                return f"AWB {shipment.awb} was already recorded."
+            if shipment.is_ready_to_ship():
+                return f"AWB {shipment.awb} recorded; shipped."
+            return f"AWB {shipment.awb} recorded; print the slip to ship it."
+
+        return run_bulk(title, self._shipment_rows(ids, run))
+
+    def hand_over(self, request, ids, title):
+        def run(pk):
+            shipment, batch = shipment_hand_over_in_batch(shipment_id=pk, user=request.user)
+            return f"Handed to {shipment.agent.name} (handover batch {batch.pk})."
+
+        return run_bulk(title, self._shipment_rows(ids, run))
+
+
+def selected_ids_from_keys(data, prefix: str) -> list[int]:
+    ids = []
+    for key in data:
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            ids.append(int(key[len(prefix) :]))
+    return ids
+
+
+class AwbCsvUploadView(PermissionRequiredMixin, FormView):
+    """Record AWBs from a CSV file; each line of the file gets a result line."""
+
+    permission_required = FULFIL
+    form_class = AwbCsvForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        keep_report(self.request, record_awb_lines(form.lines, user=self.request.user))
+        return redirect(fulfil_url("print"))
+
+    def form_invalid(self, form):
+        problems = [error for errors in form.errors.values() for error in errors]
+        messages.error(self.request, "AWB file not read: " + " ".join(problems))
+        return redirect(fulfil_url("print"))
+
+
+class SplitShipmentView(PermissionRequiredMixin, FormView):
+    """Assign a courier to some of a purchase's items; the rest waits in To assign agent."""
+
+    permission_required = FULFIL
+    form_class = SplitShipmentForm
+    template_name = "shipments/split.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.purchase = get_object_or_404(Purchase.objects.for_detail(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if not hasattr(self, "items"):
+            self.items = list(self.purchase.items.own().order_by("line_number"))
+        kwargs["items"] = self.items
+        kwargs["agents"] = ShippingAgent.objects.active()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            purchase=self.purchase,
+            page_title=f"Assign a courier to {self.purchase.number}",
+            active_menu="purchases",
+            all_items=self.items,
+            shipments=self.purchase.shipments.select_related("agent").prefetch_related(
+                Prefetch(
+                    "lines",
+                    queryset=ShipmentItem.objects.select_related("item"),
+                    to_attr="line_list",
+                )
+            ),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            shipment = services.shipment_create(
+                purchase_id=self.purchase.pk,
+                user=self.request.user,
+                agent_id=form.cleaned_data["agent"].pk,
+                quantities=form.quantities(),
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
+        left = sum(item.unassigned_quantity for item in self.purchase.items.own())
+        messages.success(
+            self.request,
+            f"Shipment {shipment.reference} with {shipment.agent.name} created."
+            + (
+                f" {left} unit(s) of {self.purchase.number} still wait for a courier."
+                if left
+                else ""
+            ),
+        )
+        if left:
+            return redirect("shipments:split", pk=self.purchase.pk)
+        return redirect(fulfil_url("assign"))
+
+
+# -- Scan to hand over ---------------------------------------------------------------------
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class HandoverScanView(PermissionRequiredMixin, FormView):
+    """One input that keeps focus; each scan hands one shipment over into its courier's batch."""
+
+    permission_required = FULFIL
+    form_class = ScanForm
+    template_name = "shipments/scan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title="Scan to hand over",
+            active_menu="purchases",
+            batches=list(batches_of_sitting(self.request.user)),
+            last_scan=self.request.session.pop(LAST_SCAN_KEY, None),
+            finish_form=HandoverFinishForm(),
+            print_url=print_url(),
+            can_print=self.request.user.has_perm(PRINT),
+            here=self.request.path,
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            result = handover_scan(code=form.cleaned_data["code"], user=self.request.user)
+        except ActionRefused as refusal:
+            return self._answer(ok=False, message=refusal.message, code=form.cleaned_data["code"])
+        return self._answer(
+            ok=True, message=result.message, code=form.cleaned_data["code"], result=result
+        )
+
+    def form_invalid(self, form):
+        return self._answer(ok=False, message="Nothing was scanned.", code="")
+
+    def _answer(self, *, ok: bool, message: str, code: str, result=None):
+        if wants_json(self.request):
+            payload = {"ok": ok, "message": message, "code": code}
+            if result is not None:
+                payload.update(
+                    shipment=result.shipment.reference,
+                    agent=result.shipment.agent.name,
+                    batch=result.batch.pk,
+                )
+            payload["batches"] = [
+                {
+                    "id": batch.pk,
+                    "agent": batch.agent.name,
+                    "parcels": batch.parcels,
+                    "cod_total": str(batch.cod_total),
+                    "open": batch.closed_at is None,
+                }
+                for batch in batches_of_sitting(self.request.user)
+            ]
+            return JsonResponse(payload)
+        self.request.session[LAST_SCAN_KEY] = {"ok": ok, "message": message, "code": code}
+        return redirect("shipments:scan")
+
+
+class HandoverBatchFinishView(PermissionRequiredMixin, View):
+    """Close a courier's batch with the pickup person's name and mobile; then print its manifest."""
+
+    permission_required = FULFIL
+
+    def post(self, request, pk):
+        form = HandoverFinishForm(request.POST)
+        if not form.is_valid():
+            problems = [
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+            messages.error(request, "Handover not finished. " + " ".join(problems))
+            return redirect("shipments:scan")
+        try:
+            batch = handover_batch_close(
+                batch_id=pk,
+                user=request.user,
+                pickup_person=form.cleaned_data["pickup_person"],
+                pickup_mobile=form.cleaned_data["pickup_mobile"],
+            )
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                f"{batch.agent.name} handover finished: picked up by {batch.pickup_person}. "
+                "Print the manifest for their signature.",
+            )
+        return redirect("shipments:scan")
+
+
+# -- Manage Shipments ----------------------------------------------------------------------
+
+
+class ShipmentListView(PermissionRequiredMixin, ListView):
+    """All shipments, filtered in the URL, paged without counting the whole table."""
+
+    permission_required = VIEW_SHIPMENT
+    template_name = "shipments/shipment_list.html"
+    extra_context = {"page_title": "Manage Shipments", "active_menu": "purchases"}
+    per_page = 50
+
+    def get_queryset(self):
+        lines = Prefetch(
+            "lines",
+            queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
+            to_attr="line_list",
+        )
+        base = (
+            Shipment.objects.for_list().select_related("purchase__customer").prefetch_related(lines)
+        )
+        self.filterset = ShipmentFilter(self.request.GET or None, queryset=base)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return base.none()
+        return self.filterset.qs.order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        queryset = self.get_queryset()
+        page = page_of(queryset, self.request.GET.get("page"), self.per_page)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+        context = {
+            "filter": self.filterset,
+            "page": page,
+            "object_list": page.rows,
+            "query": query,
+            "previous_url": "?" + urlencode({**dict(params.items()), "page": page.number - 1}),
+            "next_url": "?" + urlencode({**dict(params.items()), "page": page.number + 1}),
+            "can_fulfil": self.request.user.has_perm(FULFIL),
+            "can_print": self.request.user.has_perm(PRINT),
+            "print_url": print_url(),
+            "here": self.request.get_full_path(),
+            "report": pop_report(self.request),
+        }
+        context.update(self.extra_context)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+
+class ShipmentDetailView(PermissionRequiredMixin, DetailView):
+    """One shipment: its lines, courier, AWB and tracking, COD, state, and its audit entries."""
+
+    permission_required = VIEW_SHIPMENT
+    template_name = "shipments/shipment_detail.html"
+    context_object_name = "shipment"
+
+    def get_queryset(self):
+        lines = Prefetch(
+            "lines",
+            queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
+            to_attr="line_list",
+        )
+        return (
+            Shipment.objects.for_list()
+            .select_related("purchase__customer", "handover_batch")
+            .prefetch_related(lines)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shipment = self.object
+        context.update(
+            page_title=f"Shipment {shipment.reference}",
+            active_menu="purchases",
+            audit_entries=AuditEntry.objects.filter(
+                purchase_id=shipment.purchase_id, subject="shipment", subject_id=shipment.pk
+            ).timeline(),
+            can_fulfil=self.request.user.has_perm(FULFIL),
+            can_print=self.request.user.has_perm(PRINT),
+            print_url=print_url(),
+            here=self.request.path,
+            agent_form=ChangeAgentForm(initial={"agent": shipment.agent_id}),
+            awb_form=RecordAwbForm(initial={"awb": shipment.awb or ""}),
+        )
+        return context
+
+
+class ShipmentActionView(PermissionRequiredMixin, View):
+    """Correct the courier or the AWB until handover, or hand the shipment over."""
+
+    permission_required = FULFIL
+
+    def post(self, request, pk):
+        shipment = get_object_or_404(Shipment, pk=pk)
+        action = request.POST.get("action", "")
+        back = safe_next(request, reverse("shipments:shipment-detail", args=[shipment.pk]))
+        try:
+            if action == "change_agent":
+                form = ChangeAgentForm(request.POST)
+                if not form.is_valid():
+                    raise InvalidInput("Choose an active courier.")
+                updated = services.shipment_change_agent(
+                    shipment_id=shipment.pk,
+                    user=request.user,
+                    agent_id=form.cleaned_data["agent"].pk,
+                )
+                messages.success(request, f"{updated.reference} is now with {updated.agent.name}.")
+            elif action == "record_awb":
+                updated = services.shipment_record_awb(
+                    shipment_id=shipment.pk, user=request.user, awb=request.POST.get("awb", "")
+                )
+                messages.success(request, f"{updated.reference}: AWB {updated.awb} recorded.")
+            elif action == "hand_over":
+                updated, batch = shipment_hand_over_in_batch(
+                    shipment_id=shipment.pk, user=request.user
+                )
+                messages.success(
+                    request,
+                    f"{updated.reference} handed to {updated.agent.name} (batch {batch.pk}).",
+                )
+            else:
+                messages.error(request, "Unknown action; nothing was changed.")
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        return HttpResponseRedirect(back)

@@ -1,0 +1,53 @@
+"""Manage Shipments' filters, kept in the URL. Every filter matches an index (see Shipment.Meta)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from purchases.models import Purchase
+
+from .models import Shipment, ShipmentStatus, ShippingAgent
+from .services import normalise_awb
+
+
+class ShipmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="AWB or purchase number",
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "AWB, purchase or shipment"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label="State", choices=ShipmentStatus.choices, empty_label="Any state"
+    )
+    agent = django_filters.ModelChoiceFilter(
+        label="Courier", queryset=ShippingAgent.objects.all(), empty_label="Any courier"
+    )
+    created = django_filters.DateFromToRangeFilter(
+        label="Created (from – to)",
+        field_name="created_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    has_awb = django_filters.BooleanFilter(
+        label="AWB",
+        method="filter_has_awb",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Recorded"), ("false", "Not recorded")]),
+    )
+
+    class Meta:
+        model = Shipment
+        fields = ["q", "status", "agent", "created", "has_awb"]
+
+    def search(self, queryset, name, value):
+        """Exact AWB, shipment reference or purchase number: each one an indexed lookup."""
+        code = normalise_awb(value)
+        if not code:
+            return queryset
+        purchases = Purchase.objects.filter(number=code).values("pk")
+        return queryset.filter(Q(awb=code) | Q(reference=code) | Q(purchase_id__in=purchases))
+
+    def filter_has_awb(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(awb__isnull=not value)
