@@ -14,6 +14,16 @@ class ProductQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def own(self):
+        return self.filter(fulfilled_by=FulfilledBy.OWN)
+
+    def search(self, text: str):
+        """Products whose SKU or name contains `text` (all of them when it is blank)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(models.Q(sku__icontains=text) | models.Q(name__icontains=text))
+
 
 class Product(models.Model):
     sku = models.CharField("SKU", max_length=40, unique=True)
@@ -44,3 +54,7 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+    def is_own(self) -> bool:
+        """Own products are edited here; Infibeam's come from the partner and are read-only."""
+        return self.fulfilled_by == FulfilledBy.OWN

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "catalog"
 
-urlpatterns = []
+urlpatterns = [
+    path("products/", views.ProductListView.as_view(), name="product-list"),
+    path("products/add/", views.ProductCreateView.as_view(), name="product-add"),
+    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("products/<int:pk>/edit/", views.ProductUpdateView.as_view(), name="product-edit"),
+    path("discounts/", views.DiscountReportView.as_view(), name="discounts"),
+]

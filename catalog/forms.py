@@ -1,0 +1,82 @@
+"""Forms of the CATALOG and PROMOTIONS pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from .models import FulfilledBy, Product
+
+
+class ProductForm(forms.ModelForm):
+    """An own product; Infibeam's products come from the partner and never reach this form."""
+
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "hsn_code", "gst_rate", "price", "weight_grams", "active"]
+        labels = {"weight_grams": "Weight (grams)", "price": "Price (₹, before GST)"}
+        help_texts = {
+            "hsn_code": "4, 6 or 8 digits, as on the GST rate schedule.",
+            "weight_grams": "Per unit, packed; used to weigh shipments.",
+            "active": "Inactive products stay on purchases already placed but are not sold.",
+        }
+
+    def clean_sku(self) -> str:
+        return self.cleaned_data["sku"].strip().upper()
+
+    def clean_hsn_code(self) -> str:
+        return self.cleaned_data["hsn_code"].replace(" ", "").strip()
+
+    def clean_price(self) -> Decimal:
+        price = self.cleaned_data["price"]
+        if price < 0:
+            raise forms.ValidationError("A price cannot be negative.")
+        return price
+
+    def save(self, commit=True):
+        self.instance.fulfilled_by = FulfilledBy.OWN
+        return super().save(commit)
+
+
+class ProductFilterForm(forms.Form):
+    q = forms.CharField(label="SKU or name", required=False, max_length=100)
+    fulfilled_by = forms.ChoiceField(
+        label="Fulfilled by", required=False, choices=[("", "Anyone"), *FulfilledBy.choices]
+    )
+    active = forms.ChoiceField(
+        label="Active",
+        required=False,
+        choices=[("", "All"), ("yes", "Active"), ("no", "Inactive")],
+    )
+
+    def filter(self, queryset):
+        """The products matching the valid fields; invalid ones are shown as errors and ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        queryset = queryset.search(data.get("q", ""))
+        if data.get("fulfilled_by"):
+            queryset = queryset.filter(fulfilled_by=data["fulfilled_by"])
+        if data.get("active"):
+            queryset = queryset.filter(active=data["active"] == "yes")
+        return queryset
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class DateRangeForm(forms.Form):
+    """From and to dates (both included, in India's time); either may be left empty."""
+
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The From date is after the To date.")
+        return cleaned
+
+    def dates(self) -> tuple[dt.date | None, dt.date | None]:
+        if not self.is_valid():
+            return None, None
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")

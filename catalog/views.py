@@ -1,0 +1,133 @@
+"""CATALOG (products) and PROMOTIONS (discounts given) pages."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from purchases.models import Item
+from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
+
+from .forms import DateRangeForm, ProductFilterForm, ProductForm
+from .models import Product
+from .reports import discount_totals, discounted_items
+
+VIEW = "catalog.view_product"
+RECENT_SALES = 10
+
+
+class ProductListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+    permission_required = VIEW
+    paginate_by = 50
+    template_name = "catalog/product_list.html"
+    extra_context = {"page_title": "Products", "active_menu": "catalog"}
+
+    def get_queryset(self):
+        self.filter_form = ProductFilterForm(self.request.GET)
+        return self.filter_form.filter(Product.objects.all())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["can_edit"] = self.request.user.has_perm(CONFIGURE)
+        return context
+
+
+class ProductDetailView(PanelPermissionMixin, DetailView):
+    permission_required = VIEW
+    model = Product
+    template_name = "catalog/product_detail.html"
+    extra_context = {"active_menu": "catalog"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = self.object.name
+        context["can_edit"] = self.object.is_own() and self.request.user.has_perm(CONFIGURE)
+        context["recent_sales"] = (
+            Item.objects.filter(product=self.object)
+            .select_related("purchase")
+            .order_by("-purchase__placed_at", "-purchase_id")[:RECENT_SALES]
+        )
+        return context
+
+
+class ProductCreateView(PanelPermissionMixin, CreateView):
+    permission_required = CONFIGURE
+    form_class = ProductForm
+    template_name = "catalog/product_form.html"
+    extra_context = {"page_title": "Add a product", "active_menu": "catalog"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Product {self.object.sku} added.")
+        return response
+
+    def form_invalid(self, form):
+        messages.error(self.request, "The product was not saved: please correct the marked fields.")
+        return super().form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("catalog:product-detail", args=[self.object.pk])
+
+
+class ProductUpdateView(PanelPermissionMixin, UpdateView):
+    """Edit an own product; purchases already placed keep it as it was (their items are copies)."""
+
+    permission_required = CONFIGURE
+    model = Product
+    form_class = ProductForm
+    template_name = "catalog/product_form.html"
+    extra_context = {"active_menu": "catalog"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(CONFIGURE):
+            product = self.get_object()
+            if not product.is_own():
+                messages.error(
+                    request,
+                    f"{product.sku} is fulfilled by Infibeam; its details come from the partner "
+                    "and cannot be edited here.",
+                )
+                return redirect("catalog:product-detail", pk=product.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = f"Edit {self.object.sku}"
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            f"Product {self.object.sku} saved. Purchases already placed keep the price, tax rate "
+            "and HSN code they were placed with.",
+        )
+        return response
+
+    def form_invalid(self, form):
+        messages.error(self.request, "The product was not saved: please correct the marked fields.")
+        return super().form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("catalog:product-detail", args=[self.object.pk])
+
+
+class DiscountReportView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+    """PROMOTIONS › Discounts Given: every purchase line sold below its price, with totals."""
+
+    permission_required = "purchases.view_purchase"
+    paginate_by = 50
+    template_name = "catalog/discount_report.html"
+    extra_context = {"page_title": "Discounts Given", "active_menu": "promotions"}
+
+    def get_queryset(self):
+        self.date_form = DateRangeForm(self.request.GET or None)
+        start, end = self.date_form.dates()
+        return discounted_items(start=start, end=end)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["date_form"] = self.date_form
+        context["totals"] = discount_totals(self.object_list)
+        return context

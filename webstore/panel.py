@@ -1,0 +1,54 @@
+"""What every panel page shares: a permission check that names the role needed, forgiving pages."""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from .roles import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
+
+CONFIGURE = "configuration.configure_store"
+
+
+def roles_holding(permission: str) -> list[str]:
+    """The roles whose group is given `permission` (from the roles table, no query)."""
+    app_label, _, codename = permission.partition(".")
+    is_view = codename.startswith("view_") and app_label in PANEL_APPS
+    return [
+        role
+        for role, codes in ROLE_PERMISSIONS.items()
+        if permission in codes or (is_view and VIEW_ONLY in codes)
+    ]
+
+
+def role_needed_message(permissions) -> str:
+    """'This needs the Owner role.' for the permissions a page or action requires."""
+    if isinstance(permissions, str):
+        permissions = [permissions]
+    roles = None
+    for permission in permissions:
+        holding = roles_holding(permission)
+        roles = holding if roles is None else [r for r in roles if r in holding]
+    if not roles:
+        return "Your role does not allow this. Ask the store owner."
+    names = " or ".join(roles)
+    plural = "role" if len(roles) == 1 else "roles"
+    return f"This needs the {names} {plural}. Ask the store owner if you should have it."
+
+
+class PanelPermissionMixin(PermissionRequiredMixin):
+    """PermissionRequiredMixin whose 403 page says which role would be allowed."""
+
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
+            return super().handle_no_permission()
+        raise PermissionDenied(role_needed_message(self.get_permission_required()))
+
+
+class ForgivingPaginationMixin:
+    """A page number out of range or not a number shows the nearest page instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset, page_size, allow_empty_first_page=self.get_allow_empty()
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
