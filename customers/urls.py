@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "customers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.CustomerListView.as_view(), name="customer-list"),
+    path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer-detail"),
+]

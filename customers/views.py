@@ -1,0 +1,62 @@
+"""CUSTOMER SERVICE: find a customer (by name, email or mobile) and see their purchases."""
+
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from purchases.models import Purchase
+from shipments.models import Shipment
+from webstore.panel import ForgivingPaginationMixin, PanelPermissionMixin
+
+from .models import UNSPENT_STATES, Customer
+
+VIEW = "customers.view_customer"
+
+
+class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+    permission_required = VIEW
+    paginate_by = 50
+    template_name = "customers/customer_list.html"
+    extra_context = {"page_title": "Customers", "active_menu": "customer-service"}
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:100]
+        return Customer.objects.search(self.query).with_purchase_totals()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+    """One customer and their purchases, newest first, with where each parcel is."""
+
+    permission_required = VIEW
+    paginate_by = 25
+    template_name = "customers/customer_detail.html"
+    extra_context = {"active_menu": "customer-service"}
+
+    def get_queryset(self):
+        self.customer = get_object_or_404(Customer, pk=self.kwargs["pk"])
+        shipments = Shipment.objects.select_related("agent").order_by("created_at", "id")
+        return (
+            Purchase.objects.filter(customer=self.customer)
+            .select_related("shipping_address")
+            .prefetch_related(Prefetch("shipments", queryset=shipments))
+            .annotate(item_count=Count("items"))
+            .order_by("-placed_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        purchases = Purchase.objects.filter(customer=self.customer)
+        context.update(
+            customer=self.customer,
+            page_title=self.customer.name,
+            totals=purchases.aggregate(
+                purchases=Count("pk"),
+                spent=Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES)),
+                first_placed_at=Min("placed_at"),
+                last_placed_at=Max("placed_at"),
+            ),
+        )
+        return context

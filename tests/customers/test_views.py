@@ -1,0 +1,100 @@
+"""CUSTOMER SERVICE › Customers: what the owner looks up when a customer calls."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from purchases import services as purchase_services
+from purchases.models import PurchaseStatus
+from shipments import services as shipment_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ananya(db):
+    return factories.CustomerFactory(name="Ananya Iyer", email="ananya.iyer@example.in",
+                                     mobile="9845012345")
+
+
+@pytest.fixture
+def rohan(db):
+    return factories.CustomerFactory(name="Rohan Mehta", email="rohan@example.in", mobile="7012398765")
+
+
+def names(client, query):
+    response = client.get(reverse("customers:customer-list"), {"q": query})
+    assert response.status_code == 200
+    return [c.name for c in response.context["object_list"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ananya", "IYER", "ananya.iyer@", "9845012345", "+91 98450 12345", "098450-12345",
+     "91-9845012345", "45012"],
+)
+def test_customer_found_by_name_email_or_mobile_as_typed(client, viewer, ananya, rohan, query):
+    client.force_login(viewer)
+    assert names(client, query) == ["Ananya Iyer"]
+
+
+def test_search_with_no_match_says_so(client, viewer, ananya):
+    client.force_login(viewer)
+    response = client.get(reverse("customers:customer-list"), {"q": "Zubin"})
+    assert "matches “Zubin”" in response.content.decode()
+
+
+def test_customer_list_shows_purchase_count_spent_and_is_paginated(
+    client, viewer, ananya, store, django_assert_max_num_queries
+):
+    factories.purchase_with_items(customer=ananya, own=1)
+    factories.purchase_with_items(customer=ananya, own=1)
+    factories.purchase_with_items(customer=ananya, status=PurchaseStatus.CANCELLED)
+    factories.CustomerFactory.create_batch(55)
+    client.force_login(viewer)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("customers:customer-list"), {"q": "Ananya"})
+    row = response.context["object_list"][0]
+    assert row.purchase_count == 3
+    assert row.amount_spent == Decimal("2013.76")  # two of ₹1,006.88; the cancelled one not counted
+    assert "₹2,013.76" in response.content.decode()
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("customers:customer-list"))
+    assert len(response.context["object_list"]) == 50
+    assert "Page 1 of 2" in response.content.decode()
+
+
+def test_customer_detail_lists_purchases_with_links_totals_and_tracking(
+    client, viewer, ananya, store, staff, agent, django_assert_max_num_queries
+):
+    invoiced = factories.purchase_with_items(
+        customer=ananya, status=PurchaseStatus.FRAUD_APPROVED, number="WS900001"
+    )
+    purchase_services.purchase_issue_invoice(purchase_id=invoiced.pk, user=staff)
+    shipment = shipment_services.shipment_create(
+        purchase_id=invoiced.pk, user=staff, agent_id=agent.pk
+    )
+    shipment_services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+    for _ in range(4):
+        factories.purchase_with_items(customer=ananya, own=2)
+    client.force_login(viewer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("customers:customer-detail", args=[ananya.pk]))
+    html = response.content.decode()
+    assert response.context["page_title"] == "Ananya Iyer"
+    assert reverse("purchases:purchase-detail", args=[invoiced.pk]) in html
+    assert "WS900001" in html and "9845012345" in html
+    assert "AWB 12345678901" in html and escape(agent.tracking_url("12345678901")) in html
+    totals = response.context["totals"]
+    assert totals["purchases"] == 5
+    assert totals["spent"] == Decimal("1006.88") * 1 + Decimal("2013.76") * 4
+
+
+def test_unknown_customer_is_a_friendly_404(client, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("customers:customer-detail", args=[999999]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
