@@ -36,3 +36,12 @@ def agent(db):
 @pytest.fixture
 def confirmed_purchase(store):
     return factories.purchase_with_items(own=2, quantity=2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (login-failure counts must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -101,6 +101,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("WEBSTORE_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# One process's memory: enough for one server. Production with several servers sets REDIS_URL
+# (prod.py) so that they share the login-failure counts.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login attempts (webstore/auth.py): this many failures per username and address in the window
+# lock further attempts out until the window ends.
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW = 15 * 60
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

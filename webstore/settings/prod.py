@@ -14,9 +14,16 @@ def _required(name: str) -> str:
     return value
 
 
+def _required_list(name: str) -> list[str]:
+    values = [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+    if not values:
+        raise ImproperlyConfigured(f"{name} must be set in the environment for production.")
+    return values
+
+
 DEBUG = False
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+ALLOWED_HOSTS = _required_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -35,7 +42,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Several servers must share the login-failure counts (webstore/auth.py): give them one Redis.
+if os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"].strip(),
+        }
+    }
+
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 
 # gunicorn does not serve static files: WhiteNoise does, from STATIC_ROOT (collectstatic).
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
