@@ -1,0 +1,70 @@
+"""The emails the store sends its customers, rendered as a customer would receive them."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from customers.models import Customer
+from purchases.models import Purchase
+from shipments.models import Shipment, ShippingAgent
+
+HANDOVER_TEMPLATE = "email/shipment_handed_over.txt"
+SAMPLE_AWB = "12345678901"
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    title: str
+    sent_when: str
+    template_name: str
+    from_email: str
+    to: str
+    subject: str
+    body: str
+    example_of: str  # the real shipment shown, or "" when sample values are used
+
+
+def handover_subject(purchase: Purchase) -> str:
+    """The subject line of shipments.notifications.send_handover_email."""
+    return f"Your order {purchase.number} is on its way"
+
+
+def _sample_shipment() -> Shipment:
+    """Unsaved, clearly made-up values for a store that has not handed over a parcel yet."""
+    customer = Customer(name="Ananya Iyer (sample)", email="ananya.sample@example.in")
+    purchase = Purchase(number="WS-SAMPLE", customer=customer)
+    agent = ShippingAgent.objects.active().order_by("name").first() or ShippingAgent(
+        name="Blue Dart", tracking_url_template="https://www.bluedart.com/tracking?awb={awb}"
+    )
+    return Shipment(purchase=purchase, agent=agent, awb=SAMPLE_AWB)
+
+
+def handover_email_preview() -> EmailPreview:
+    """The 'handed over to the courier' email for the latest handed-over shipment, else a sample."""
+    shipment = (
+        Shipment.objects.filter(handed_over_at__isnull=False, awb__isnull=False)
+        .select_related("agent", "purchase__customer")
+        .order_by("-handed_over_at", "-id")
+        .first()
+    )
+    example_of = shipment.reference if shipment else ""
+    shipment = shipment or _sample_shipment()
+    purchase = shipment.purchase
+    customer = purchase.customer
+    context = {"shipment": shipment, "purchase": purchase, "customer": customer}
+    return EmailPreview(
+        title="Handed over to the courier",
+        sent_when="When a parcel is handed over to the courier: one email per shipment, "
+        "with the courier, the AWB number and the tracking link.",
+        template_name=HANDOVER_TEMPLATE,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=f"{customer.name} <{customer.email}>",
+        subject=handover_subject(purchase),
+        body=render_to_string(HANDOVER_TEMPLATE, context),
+        example_of=example_of,
+    )
+
+
+def customer_email_previews() -> list[EmailPreview]:
+    return [handover_email_preview()]
