@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import accounts_views as views
 
 app_name = "accounts"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="user-list"),
+    path("add/", views.UserAddView.as_view(), name="user-add"),
+    path(
+        "<int:pk>/<slug:action>/",
+        views.UserActionView.as_view(),
+        name="user-action",
+    ),
+]
