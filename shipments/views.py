@@ -4,6 +4,7 @@ Views stay thin: they read the request, call services (through shipments.bulk fo
 redirect; a bulk result is kept in the session and shown once on the page the user returns to.
 """
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from purchases import services as purchase_services
 from purchases.exceptions import ActionRefused, InvalidInput
@@ -422,7 +423,7 @@ class HandoverScanView(PermissionRequiredMixin, FormView):
                     "id": batch.pk,
                     "agent": batch.agent.name,
                     "parcels": batch.parcels,
-                    "cod_total": str(batch.cod_total),
+                    "cod_total": f"{Decimal(batch.cod_total):.2f}",
                     "open": batch.closed_at is None,
                 }
                 for batch in batches_of_sitting(self.request.user)
@@ -467,7 +468,7 @@ class HandoverBatchFinishView(PermissionRequiredMixin, View):
 # -- Manage Shipments ----------------------------------------------------------------------
 
 
-class ShipmentListView(PermissionRequiredMixin, ListView):
+class ShipmentListView(PermissionRequiredMixin, TemplateView):
     """All shipments, filtered in the URL, paged without counting the whole table."""
 
     permission_required = VIEW_SHIPMENT
@@ -510,9 +511,6 @@ class ShipmentListView(PermissionRequiredMixin, ListView):
         }
         context.update(self.extra_context)
         return context
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data())
 
 
 class ShipmentDetailView(PermissionRequiredMixin, DetailView):
