@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.db import connection, connections
 
 from purchases.exceptions import ActionRefused
@@ -130,27 +131,25 @@ def invariant_violations() -> list[str]:
     if invoiced_twice:
         problems.append(f"purchases invoiced more than once: {invoiced_twice}")
 
-    # Every audited state change starts where the previous one of the same subject ended,
-    # and the last one ends in the state the row is in now.
+    # Every audited state change starts where the previous change of the same field of the same
+    # row ended, and the last one ends in the state the row is in now.
+    fields = transition_fields()
     chains = defaultdict(list)
     for entry in AuditEntry.objects.exclude(to_state="").order_by("created_at", "id"):
-        chains[(entry.subject, entry.subject_id)].append(entry)
-    current = {
-        "purchase": dict(_statuses("purchases", "Purchase")),
-        "shipment": dict(Shipment.objects.values_list("pk", "status")),
-        "item": dict(Item.objects.values_list("pk", "status")),
-    }
-    for (subject, pk), entries in chains.items():
+        field_name = fields.get((entry.subject, entry.action), "status")
+        chains[(entry.subject, entry.subject_id, field_name)].append(entry)
+    for (subject, pk, field_name), entries in chains.items():
         for before, after in zip(entries, entries[1:], strict=False):
             if after.from_state and after.from_state != before.to_state:
                 problems.append(
-                    f"{subject} {pk}: '{after.action}' from {after.from_state} "
+                    f"{subject} {pk} {field_name}: '{after.action}' from {after.from_state} "
                     f"but the previous change ended in {before.to_state}"
                 )
-        now = current.get(subject, {}).get(pk, entries[-1].to_state)
-        if entries[-1].to_state != now:
+        now = current_state(subject, pk, field_name)
+        if now is not None and entries[-1].to_state != now:
             problems.append(
-                f"{subject} {pk}: timeline ends in {entries[-1].to_state}, row is {now}"
+                f"{subject} {pk} {field_name}: timeline ends in {entries[-1].to_state}, "
+                f"row is {now}"
             )
 
     # Item quantities: what is assigned equals what active shipments carry.
@@ -181,7 +180,28 @@ def invariant_violations() -> list[str]:
     return problems
 
 
-def _statuses(app_label: str, model_name: str):
-    from django.apps import apps
+def _fsm_models():
+    for model in apps.get_models():
+        for name, member in vars(model).items():
+            meta = getattr(member, "_django_fsm", None)
+            if meta is not None:
+                yield model, name, member, meta
 
-    return apps.get_model(app_label, model_name).objects.values_list("pk", "status")
+
+def transition_fields() -> dict[tuple[str, str], str]:
+    """(model name, audited action label) -> the FSM field that transition moves."""
+    from purchases.transitions import transition_label
+
+    fields = {}
+    for model, _name, member, meta in _fsm_models():
+        field = meta.field if isinstance(meta.field, str) else meta.field.name
+        fields[(model._meta.model_name, transition_label(member))] = field
+    return fields
+
+
+def current_state(subject: str, pk: int, field_name: str):
+    """The value of the row's FSM field now, or None when the subject is not a model with it."""
+    for model, _name, _member, _meta in _fsm_models():
+        if model._meta.model_name == subject:
+            return model._default_manager.filter(pk=pk).values_list(field_name, flat=True).first()
+    return None

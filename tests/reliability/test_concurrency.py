@@ -296,3 +296,94 @@ def test_invoice_racing_cancel_never_leaves_an_invoice_without_a_credit_note(peo
     # cancel always wins in the end (it also runs after the invoice), and an invoice issued
     # before it is cancelled by exactly one credit note
     assert settled, (purchase.status, invoice)
+
+
+def test_one_user_handing_over_many_parcels_to_one_courier_fills_one_batch(people, agent):
+    from shipments.handover import shipment_hand_over_in_batch
+    from shipments.models import HandoverBatch
+
+    _, staff = people
+    shipments = [
+        shipped_purchase(staff, agent, f"9{n:03d}000000")[1][0] for n in range(THREADS // 2)
+    ]
+    mail.outbox.clear()
+
+    # two threads per parcel: the double scan must be refused, and all parcels go in one batch
+    outcomes = hammer(
+        lambda i: shipment_hand_over_in_batch(shipment_id=shipments[i // 2].pk, user=staff)
+    )
+
+    batches = HandoverBatch.objects.filter(agent=agent, opened_by=staff)
+    winners = [o for o in outcomes if o.succeeded]
+    broke = abs(batches.count() - 1) + abs(len(winners) - len(shipments))
+    check_aftermath("hand over in batch: one user, one courier", outcomes, broke=broke)
+    assert batches.count() == 1
+    assert len(winners) == len(shipments) and len(mail.outbox) == len(shipments)
+    assert set(batches.get().shipments.values_list("pk", flat=True)) == {s.pk for s in shipments}
+
+
+def partner_purchase():
+    """A purchase with one Infibeam line of 5 units, awaiting the partner."""
+    return factories.purchase_with_items(
+        status=PurchaseStatus.CONFIRMED, own=0, partner=1, quantity=5
+    )
+
+
+def partner_event(purchase, event_id: str, quantity: int = 1, minute: int = 0) -> dict:
+    return {
+        "event_id": event_id,
+        "purchase": purchase.number,
+        "line": 1,
+        "kind": "handed_over",
+        "quantity": quantity,
+        "occurred_at": f"2026-01-05T10:{minute:02d}:00+05:30",
+    }
+
+
+def test_same_partner_event_from_many_threads_is_applied_once(people):
+    services = pytest.importorskip("partners.services")
+    from partners.models import PartnerEvent
+
+    purchase = partner_purchase()
+    event = partner_event(purchase, "IB-EVT-1", quantity=2)
+
+    outcomes = hammer(lambda i: services.partner_event_apply(event=dict(event), received_via="api"))
+
+    verdicts = [o.result.result for o in outcomes if o.succeeded]
+    item = purchase.items.get()
+    applied = PartnerEvent.objects.filter(event_id="IB-EVT-1").count()
+    broke = (
+        abs(verdicts.count("applied") - 1) + abs(applied - 1) + abs(item.handed_over_quantity - 2)
+    )
+    check_aftermath("partner event, same id from every thread", outcomes, broke=broke)
+    assert verdicts.count("applied") == 1
+    assert verdicts.count("duplicate") == THREADS - 1
+    assert applied == 1 and item.handed_over_quantity == 2
+    assert (
+        AuditEntry.objects.filter(purchase=purchase, subject="item", actor_name="Infibeam")
+        .filter(action__startswith="Handed over")
+        .count()
+        == 1
+    )
+
+
+def test_distinct_partner_events_never_count_more_than_was_bought(people):
+    services = pytest.importorskip("partners.services")
+
+    purchase = partner_purchase()  # 5 units; every thread reports 1 more at the same instant
+
+    outcomes = hammer(
+        lambda i: services.partner_event_apply(
+            event=partner_event(purchase, f"IB-EVT-{i}"), received_via="api"
+        )
+    )
+
+    verdicts = [o.result for o in outcomes if o.succeeded]
+    applied = [v for v in verdicts if v.result == "applied"]
+    item = purchase.items.get()
+    purchase.refresh_from_db()
+    broke = abs(len(applied) - 5) + (item.handed_over_quantity != 5)
+    check_aftermath("partner events, 24 distinct for 5 units", outcomes, broke=broke)
+    assert len(applied) == 5 and item.handed_over_quantity == 5
+    assert all(v.reason == "excess_quantity" for v in verdicts if v.result != "applied")
+    assert purchase.status == PurchaseStatus.COMPLETE
