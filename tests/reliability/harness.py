@@ -205,3 +205,35 @@ def current_state(subject: str, pk: int, field_name: str):
         if model._meta.model_name == subject:
             return model._default_manager.filter(pk=pk).values_list(field_name, flat=True).first()
     return None
+
+
+SNAPSHOT_APPS = (
+    "purchases",
+    "shipments",
+    "printing",
+    "partners",
+    "catalog",
+    "configuration",
+    "customers",
+    "auth",
+    "django_tasks_database",
+)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of the business tables (and queued tasks), to compare before and after."""
+    tables = {}
+    for model in apps.get_models():
+        if model._meta.app_label in SNAPSHOT_APPS:
+            tables[model._meta.label] = list(model._default_manager.order_by("pk").values_list())
+    return tables
+
+
+def snapshot_difference(before: dict, after: dict) -> list[str]:
+    """Which tables changed, and how many rows they gained or lost."""
+    return [
+        f"{label}: {len(before[label])} rows before, {len(after[label])} after"
+        + ("" if len(before[label]) != len(after[label]) else " (rows changed)")
+        for label in before
+        if before[label] != after[label]
+    ]
