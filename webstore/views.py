@@ -9,9 +9,28 @@ from shipments.models import Shipment
 
 from .menu import menu_by_slug
 
+# What each menu entry is for, shown on the menu's landing page.
+ENTRY_DESCRIPTIONS = {
+    "Printed Documents": "Invoice and credit note number prefixes, and the next numbers.",
+    "Products": "Own and Infibeam products: price, GST rate, HSN code, weight.",
+    "Fulfill Shipments": "The work queue: fraud review, invoice, agent, slip and AWB, handover.",
+    "Manage Purchases": "Every purchase, its state, items, invoices and timeline.",
+    "Manage Shipments": "Every parcel with its courier, AWB and state.",
+    "Customer Emails": "The emails customers receive, as they receive them.",
+    "Customers": "Find a customer by name, email or mobile and see their purchases.",
+    "Discounts Given": "Purchase lines sold with a discount, with totals by date.",
+    "Store Profile": "The legal name, GSTIN and address printed on invoices and slips.",
+    "Shipping Agents": "Couriers, their tracking links, AWB formats and cash on delivery.",
+    "Partner Feed": "How Infibeam reports the fulfilment of its products.",
+    "Rejected Partner Events": "Partner reports that could not be applied, and why.",
+    "Users and Roles": "Who may use the panel, and as Owner, Staff or Viewer.",
+    "Change Password": "Change the password you log in with.",
+}
+
 
 class HomeView(TemplateView):
     template_name = "webstore/home.html"
+    extra_context = {"page_title": "Dashboard"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -27,7 +46,7 @@ class HomeView(TemplateView):
 
 
 class MenuView(TemplateView):
-    """The landing page of one menu: its entries, as the drop-down shows them."""
+    """The landing page of one menu: its entries, as in the drop-down, and what each is for."""
 
     template_name = "webstore/menu.html"
 
@@ -36,8 +55,11 @@ class MenuView(TemplateView):
         menu = menu_by_slug(kwargs["slug"])
         if menu is None:
             raise Http404("No such menu.")
+        for entry in menu["entries"]:
+            entry["description"] = ENTRY_DESCRIPTIONS.get(entry["label"], "")
         context["menu"] = menu
         context["page_title"] = menu["label"].title()
+        context["active_menu"] = menu["slug"]
         return context
 
 

@@ -1,11 +1,71 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  // Escape closes an open drop-down menu reached by keyboard.
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && document.activeElement && document.activeElement.closest(".menu")) {
-      document.activeElement.blur();
+  // Menus open on hover and on keyboard focus by CSS. Here: aria-expanded follows them, a drop-down
+  // that would leave the screen opens to the left, and on touch screens the first tap on a menu's
+  // label opens its drop-down (a touch has no hover) while a second tap follows the link.
+  var menus = Array.prototype.slice.call(document.querySelectorAll(".menus > .menu"));
+  var lastPointer = "";
+  function labelOf(menu) { return menu.querySelector(".menu-label"); }
+  function fit(menu) {
+    var dropdown = menu.querySelector(".dropdown");
+    if (!dropdown) { return; }
+    dropdown.classList.remove("align-right");
+    var box = menu.getBoundingClientRect();
+    if (box.left + dropdown.offsetWidth > document.documentElement.clientWidth) {
+      dropdown.classList.add("align-right");
     }
+  }
+  function expanded(menu, isOpen) {
+    if (menu.querySelector(".dropdown")) { labelOf(menu).setAttribute("aria-expanded", String(isOpen)); }
+  }
+  function closeAll(except) {
+    menus.forEach(function (menu) {
+      if (menu !== except) { menu.classList.remove("open"); expanded(menu, false); }
+    });
+  }
+  menus.forEach(function (menu) {
+    var label = labelOf(menu);
+    if (!menu.querySelector(".dropdown")) { label.removeAttribute("aria-haspopup"); return; }
+    label.setAttribute("aria-expanded", "false");
+    menu.addEventListener("mouseenter", function () { fit(menu); expanded(menu, true); });
+    menu.addEventListener("mouseleave", function () {
+      if (!menu.classList.contains("open") && !menu.contains(document.activeElement)) { expanded(menu, false); }
+    });
+    menu.addEventListener("focusin", function () { fit(menu); expanded(menu, true); });
+    menu.addEventListener("focusout", function (event) {
+      if (!menu.contains(event.relatedTarget)) { menu.classList.remove("open"); expanded(menu, false); }
+    });
+    label.addEventListener("click", function (event) {
+      var touch = lastPointer === "touch" || lastPointer === "pen";
+      if (touch && !menu.classList.contains("open")) {
+        event.preventDefault();
+        closeAll(menu);
+        fit(menu);
+        menu.classList.add("open");
+        expanded(menu, true);
+      }
+    });
+  });
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest(".menus > .menu")) { closeAll(null); }
+  });
+  // Escape closes an open drop-down and leaves the focus on its label.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menu = document.activeElement && document.activeElement.closest && document.activeElement.closest(".menu");
+    closeAll(null);
+    if (menu) {
+      labelOf(menu).focus();
+      menu.classList.add("closed-by-key");
+    }
+  });
+  menus.forEach(function (menu) {
+    menu.addEventListener("focusout", function (event) {
+      if (!menu.contains(event.relatedTarget)) { menu.classList.remove("closed-by-key"); }
+    });
+    menu.addEventListener("mouseleave", function () { menu.classList.remove("closed-by-key"); });
   });
   // "Select all" checkboxes: <input type=checkbox data-select-all="name">.
   document.querySelectorAll("[data-select-all]").forEach(function (box) {
