@@ -10,7 +10,12 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """Where the request came from (a proxy in front must pass the client's address on)."""
+    """Where the request came from. Behind N proxies of our own (settings.TRUSTED_PROXIES), the
+    address the outermost one saw, read from X-Forwarded-For; a client cannot forge that entry."""
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

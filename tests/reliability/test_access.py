@@ -280,3 +280,21 @@ def test_production_refuses_to_start_without(missing, value, tmp_path):
         f"django.core.exceptions.ImproperlyConfigured: {missing} must be set in the environment "
         "for production."
     ), result.stderr
+
+
+def test_behind_a_proxy_each_client_is_counted_apart(dataset, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def attempt_from(client_address, password="guess"):
+        return Client().post(
+            reverse("login"),
+            {"username": "owner", "password": password},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.99, {client_address}",  # the first entry is forgeable
+            **proxy,
+        )
+
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        attempt_from("198.51.100.7")
+    assert attempt_from("198.51.100.7", "webstore").status_code == 429
+    assert attempt_from("198.51.100.8", "webstore").status_code == 302

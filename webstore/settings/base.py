@@ -109,6 +109,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # lock further attempts out until the window ends.
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
+# How many proxies of ours stand in front of the servers (their X-Forwarded-For gives the client).
+TRUSTED_PROXIES = 0
 
 TASKS = {
     "default": {
