@@ -204,13 +204,14 @@ class FulfilActionView(PermissionRequiredMixin, View):
 
     @staticmethod
     def _typed_awb_ids(request, ticked: list[int]) -> list[int]:
-        """Rows with an AWB typed in, plus ticked rows (which are refused if still empty)."""
-        typed = [
-            pk
+        """Ticked rows (refused if empty) and rows whose typed AWB differs from the recorded one."""
+        typed = {
+            pk: services.normalise_awb(request.POST.get(f"awb-{pk}", ""))
             for pk in selected_ids_from_keys(request.POST, "awb-")
-            if request.POST.get(f"awb-{pk}", "").strip()
-        ]
-        return ticked + [pk for pk in typed if pk not in ticked]
+        }
+        typed = {pk: awb for pk, awb in typed.items() if awb and pk not in ticked}
+        recorded = dict(Shipment.objects.filter(pk__in=typed).values_list("pk", "awb"))
+        return ticked + [pk for pk, awb in typed.items() if recorded.get(pk) != awb]
 
     # Each action builds (label, callable, url) rows for shipments.bulk.run_bulk.
 
