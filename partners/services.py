@@ -187,6 +187,10 @@ def _apply(report: feed.PartnerReport, *, received_via: str) -> EventResult:
             raise FeedRefused(
                 RejectionReason.UNKNOWN_PURCHASE, f"There is no purchase {report.purchase_number}."
             )
+        # Asked again under the lock: a concurrent request with this id may have committed.
+        known = _known_fingerprint(report.event_id)
+        if known is not None:
+            return _duplicate(report, known)
         items = list(purchase.items.select_for_update().order_by("line_number"))
         item = _item_named(report, items, purchase)
         _check_applicable(report, item, purchase)
