@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import FulfilledBy
-from webstore.india import GstRate, GstState, validate_pin_code
+from webstore.india import MOBILE_RE, GstRate, GstState, normalise_mobile, validate_pin_code
 
 FULFIL = "purchases.fulfil_purchase"
 CANCEL = "purchases.cancel_purchase"
@@ -105,6 +106,7 @@ class Address(models.Model):
 
     class Meta:
         verbose_name_plural = "addresses"
+        indexes = [models.Index(fields=["mobile"], name="address_mobile")]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city} {self.pin_code}"
@@ -150,6 +152,88 @@ class PurchaseQuerySet(models.QuerySet):
     def for_detail(self):
         return self.select_related("customer", "billing_address", "shipping_address")
 
+    # -- Manage Purchases: every read below is answered by an index, whatever the store's size --
+
+    def search(self, text: str):
+        """Purchases found by number (or its start), customer name or email (their start), customer
+        or ship-to mobile (+91 and spaces ignored), or a shipment's AWB or reference."""
+        from customers.models import Customer
+        from shipments.models import Shipment
+
+        text = " ".join((text or "").split())[:SEARCH_MAX_LENGTH]
+        if not text:
+            return self
+        token = text.replace(" ", "").upper()
+        match = Q(number=token)
+        if len(token) >= NUMBER_PREFIX_MIN:
+            match |= starting_with("number", token)
+        shipments = Shipment.objects.filter(Q(awb=token) | Q(reference=token))
+        match |= Q(pk__in=shipments.values("purchase_id"))
+        lowered = text.lower()
+        customers = starting_with("name_lower", lowered) | Q(email=lowered)
+        if len(lowered) >= EMAIL_PREFIX_MIN:
+            customers |= starting_with("email", lowered)
+        mobile = normalise_mobile(text)
+        if MOBILE_RE.match(mobile) and not any(c.isalpha() for c in text):
+            customers |= Q(mobile=mobile)
+            match |= Q(shipping_address__in=Address.objects.filter(mobile=mobile).values("pk"))
+        found = Customer.objects.alias(name_lower=Lower("name")).filter(customers)
+        return self.filter(match | Q(customer__in=found.values("pk")))
+
+    def shipped_by(self, agent):
+        """Purchases with a shipment (in any state) carried by `agent`."""
+        from shipments.models import Shipment
+
+        return self.filter(Exists(Shipment.objects.filter(purchase=OuterRef("pk"), agent=agent)))
+
+    def for_export(self):
+        from shipments.models import Shipment
+
+        return self.select_related("customer", "shipping_address").prefetch_related(
+            Prefetch("shipments", queryset=Shipment.objects.select_related("agent").order_by("id"))
+        )
+
+    def count_up_to(self, cap: int) -> int:
+        """How many there are, counting no further than `cap` + 1 (a page says "1,000+")."""
+        return self.order_by().values("pk")[: cap + 1].count()
+
+
+class PurchaseManager(models.Manager.from_queryset(PurchaseQuerySet)):
+    def status_counts(self, *, cap: int) -> dict[str, int]:
+        """How many purchases are in each state, each counted no further than `cap` + 1, in one
+        query.
+
+        A GROUP BY over every row costs time in proportion to the store's size; walking at most
+        `cap` + 1 entries of the (status, placed) index per state does not. No counter row is
+        kept, so transitions never wait on one another to update it.
+        """
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name(self.model._meta.get_field("status").column)
+        limit = int(cap) + 1
+        sql = " UNION ALL ".join(
+            f"SELECT {position}, COUNT(*) FROM "
+            f"(SELECT 1 FROM {table} WHERE {column} = %s LIMIT {limit}) capped_{position}"
+            for position in range(len(PurchaseStatus.values))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, PurchaseStatus.values)
+            counted = dict(cursor.fetchall())
+        return {status: counted.get(i, 0) for i, status in enumerate(PurchaseStatus.values)}
+
+
+SEARCH_MAX_LENGTH = 100
+NUMBER_PREFIX_MIN = 4
+EMAIL_PREFIX_MIN = 3
+
+
+def starting_with(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range a plain index answers (SQLite's LIKE cannot)."""
+    last = ord(prefix[-1])
+    if last >= 0x10FFFF:
+        return Q(**{f"{field}__gte": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(last + 1)})
+
 
 class Purchase(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True)
@@ -174,7 +258,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.NONE, protected=True
     )
 
-    objects = PurchaseQuerySet.as_manager()
+    objects = PurchaseManager()
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -189,6 +273,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["grand_total"], name="purchase_amount"),
             models.Index(fields=["kind", "status", "-placed_at"], name="purchase_kind_status"),
             models.Index(fields=["partner_status", "-placed_at"], name="purchase_partner_status"),
+            models.Index(fields=["status", "grand_total"], name="purchase_status_amount"),
         ]
         constraints = [
             models.CheckConstraint(

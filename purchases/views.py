@@ -1,64 +1,425 @@
-"""Purchase pages. Views stay thin: fetch, call one service, redirect with a message."""
+"""Purchase pages: Manage Purchases (tabs, filters, CSV), the purchase page and its actions.
+
+Views stay thin: fetch, call one service, redirect with a message. Both pages run a fixed number
+of queries, and none of them reads more rows as the store grows (see PurchaseQuerySet).
+"""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
+
+from shipments.models import ShipmentItem, ShipmentStatus
+from webstore.panel import PanelPermissionMixin
 
 from . import services
-from .exceptions import ActionRefused
-from .models import Purchase
+from .audit import INFIBEAM
+from .exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
+from .exports import csv_lines
+from .filters import PurchaseFilter
+from .forms import CancelForm, TransitionForm, open_quantities_signature
+from .models import (
+    CANCEL,
+    FULFIL,
+    CreditNote,
+    Invoice,
+    ItemStatus,
+    PartnerStatus,
+    Purchase,
+    PurchaseStatus,
+)
 
 VIEW = "purchases.view_purchase"
+PRINT = "purchases.print_documents"
+PAGE_SIZE = 50
+MAX_PAGE = 10_000
+COUNT_CAP = 1000  # counts stop here and show as "1,000+"
+
+# How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
+STATE_LABELS = {
+    **dict(ItemStatus.choices),
+    **dict(ShipmentStatus.choices),
+    **{value: label for value, label in PartnerStatus.choices if value},
+    **dict(PurchaseStatus.choices),
+}
 
 
-class PurchaseListView(PermissionRequiredMixin, ListView):
+def url_or_none(name: str, *args) -> str | None:
+    """The URL of a page another app provides, or None while it does not exist yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def print_url() -> str | None:
+    return url_or_none("printing:print")
+
+
+# -- Manage Purchases --------------------------------------------------------------------------
+
+
+def count_label(count: int) -> str:
+    """1,000+ when counting stopped at the cap (it counts no further than one more)."""
+    return f"{intcomma(COUNT_CAP)}+" if count > COUNT_CAP else intcomma(count)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    state: str | None
+    count: int
+    current: bool
+    url: str
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of rows, found without counting the whole list (OFFSET + one row more)."""
+
+    number: int
+    rows: list
+    has_next: bool
+    total: int  # exact, or COUNT_CAP + 1 meaning "more than COUNT_CAP"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + len(self.rows)
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def total_label(self) -> str:
+        return count_label(self.total) if self.total == COUNT_CAP + 1 else intcomma(self.total)
+
+
+class DetailUrl:
+    """A purchase page's URL around its id, reversed once rather than once a row."""
+
+    def __init__(self):
+        self.prefix, self.suffix = reverse("purchases:purchase-detail", args=[0]).rsplit("0", 1)
+
+
+def page_number(raw) -> int:
+    try:
+        return min(max(int(raw), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+class PurchaseListView(PanelPermissionMixin, TemplateView):
+    """All purchases, a tab per state with its count, filtered, searched, sorted, paged, or CSV."""
+
     permission_required = VIEW
-    paginate_by = 50
     template_name = "purchases/purchase_list.html"
-    extra_context = {"page_title": "Manage Purchases", "active_menu": "purchases"}
 
-    def get_queryset(self):
-        return Purchase.objects.for_list()
+    def get(self, request, *args, **kwargs):
+        filterset = PurchaseFilter(request.GET, queryset=Purchase.objects.all())
+        purchases = filterset.qs  # validates; a bad parameter is reported and left out
+        if request.GET.get("format") == "csv":
+            return self.csv_response(purchases)
+        counts = Purchase.objects.status_counts(cap=COUNT_CAP)
+        state = filterset.form.cleaned_data.get("state") or None
+        page = self.page(purchases, request.GET.get("page"), filterset, counts, state)
+        return self.render_to_response(
+            self.get_context_data(
+                filterset=filterset,
+                tabs=self.tabs(counts, state),
+                page=page,
+                detail_url=DetailUrl(),
+                narrowed=filterset.narrowed(),
+                cap=COUNT_CAP,
+                page_title="Manage Purchases",
+                active_menu="purchases",
+            )
+        )
+
+    def tabs(self, counts: dict[str, int], state: str | None) -> list[Tab]:
+        """A tab per state and one for all; each keeps the other filters and starts at page 1."""
+        kept = self.request.GET.copy()
+        for name in ("state", "page", "format"):
+            kept.pop(name, None)
+
+        def url(value: str | None) -> str:
+            if value:
+                kept["state"] = value
+            else:
+                kept.pop("state", None)
+            return f"?{kept.urlencode()}" if kept else self.request.path
+
+        everything = min(sum(counts.values()), COUNT_CAP + 1)
+        tabs = [
+            Tab(label, value, counts[value], value == state, url(value))
+            for value, label in PurchaseStatus.choices
+        ]
+        return [*tabs, Tab("All", None, everything, state is None, url(None))]
+
+    @staticmethod
+    def page(purchases, raw_number, filterset, counts, state) -> ListPage:
+        number = page_number(raw_number)
+        offset = (number - 1) * PAGE_SIZE
+        rows = list(purchases.for_list()[offset : offset + PAGE_SIZE + 1])
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        if rows and not has_next:
+            total = offset + len(rows)
+        elif not filterset.narrowed():
+            total = counts[state] if state else min(sum(counts.values()), COUNT_CAP + 1)
+        else:
+            total = purchases.count_up_to(COUNT_CAP)
+        return ListPage(number=number, rows=rows, has_next=has_next, total=total)
+
+    @staticmethod
+    def csv_response(purchases) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            csv_lines(purchases.for_export()), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="purchases-{stamp}.csv"'
+        return response
 
 
-class PurchaseDetailView(PermissionRequiredMixin, DetailView):
+# -- The purchase page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button for one transition, described by the transition's own `custom` metadata."""
+
+    name: str
+    label: str
+    style: str
+    needs_reason: bool
+
+
+def available_actions(purchase: Purchase, user) -> list[Action]:
+    """The transitions this user may run on the purchase now that have a button label."""
+    actions = []
+    for transition in purchase.get_available_user_status_transitions(user):
+        custom = transition.custom or {}
+        if custom.get("label"):
+            actions.append(
+                Action(
+                    name=transition.name,
+                    label=custom["label"],
+                    style=custom.get("style", ""),
+                    needs_reason=bool(custom.get("needs_reason")),
+                )
+            )
+    return actions
+
+
+def documents_of(purchase: Purchase) -> list[dict]:
+    """Its invoices and credit notes, oldest first, in one query."""
+    text = CharField()
+    columns = ("id", "number", "issued_at", "grand_total", "kind", "against", "note_reason")
+    invoices = (
+        Invoice.objects.filter(purchase=purchase)
+        .order_by()
+        .annotate(
+            kind=Value("Tax invoice", output_field=text),
+            against=Value("", output_field=text),
+            note_reason=Value("", output_field=text),
+        )
+        .values(*columns)
+    )
+    notes = (
+        CreditNote.objects.filter(invoice__purchase=purchase)
+        .order_by()
+        .annotate(
+            kind=Value("Credit note", output_field=text),
+            against=F("invoice__number"),
+            note_reason=F("reason"),
+        )
+        .values(*columns)
+    )
+    return list(invoices.union(notes, all=True).order_by("issued_at", "kind"))
+
+
+def shipments_of(purchase: Purchase, items: dict) -> list:
+    """Its shipments with their agents and contents (item, quantity), in one query."""
+    shipments = {}
+    lines = (
+        ShipmentItem.objects.filter(shipment__purchase=purchase)
+        .select_related("shipment__agent")
+        .order_by("shipment_id", "id")
+    )
+    for line in lines:
+        shipment = shipments.setdefault(line.shipment_id, line.shipment)
+        if not hasattr(shipment, "contents"):
+            shipment.contents = []
+            shipment.detail_url = url_or_none("shipments:shipment-detail", shipment.pk)
+        shipment.contents.append((items.get(line.item_id), line.quantity))
+    return list(shipments.values())
+
+
+def timeline_of(purchase: Purchase) -> list:
+    entries = list(purchase.audit_entries.order_by("created_at", "id"))
+    for entry in entries:
+        entry.from_label = STATE_LABELS.get(entry.from_state, entry.from_state)
+        entry.to_label = STATE_LABELS.get(entry.to_state, entry.to_state)
+        entry.by_partner = entry.actor_name == INFIBEAM
+    return entries
+
+
+class PurchaseDetailView(PanelPermissionMixin, DetailView):
+    """Everything about one purchase, and the actions this user may take on it now."""
+
     permission_required = VIEW
     template_name = "purchases/purchase_detail.html"
     queryset = Purchase.objects.for_detail()
-    extra_context = {"active_menu": "purchases"}
+
+    def get_context_data(self, **kwargs):
+        purchase = self.object
+        user = self.request.user
+        items = list(purchase.items.order_by("line_number"))
+        own_items = [item for item in items if item.is_own()]
+        open_own_items = [item for item in own_items if item.open_quantity > 0]
+        actions = available_actions(purchase, user)
+        can_cancel = open_own_items and any(a.name == CANCEL_TRANSITION for a in actions)
+        return super().get_context_data(
+            page_title=f"Purchase {purchase.number}",
+            active_menu="purchases",
+            own_items=own_items,
+            partner_items=[item for item in items if not item.is_own()],
+            shipments=shipments_of(purchase, {item.pk: item for item in items}),
+            documents=documents_of(purchase),
+            timeline=timeline_of(purchase),
+            actions=[a for a in actions if a.name in TRANSITION_SERVICES],
+            cancel_form=CancelForm(open_items=open_own_items) if can_cancel else None,
+            print_url=print_url() if user.has_perm(PRINT) else None,
+            here=self.request.get_full_path(),
+            **kwargs,
+        )
 
 
+# -- Actions -----------------------------------------------------------------------------------
+
+CANCEL_TRANSITION = "cancel"
 TRANSITION_SERVICES = {
-    "approve_fraud": lambda purchase_id, user, reason: services.purchase_approve_fraud(
-        purchase_id=purchase_id, user=user
+    "approve_fraud": lambda pk, user, reason: services.purchase_approve_fraud(
+        purchase_id=pk, user=user
     ),
-    "deny_fraud": lambda purchase_id, user, reason: services.purchase_deny_fraud(
-        purchase_id=purchase_id, user=user, reason=reason
+    "deny_fraud": lambda pk, user, reason: services.purchase_deny_fraud(
+        purchase_id=pk, user=user, reason=reason
     ),
-    "issue_invoice": lambda purchase_id, user, reason: services.purchase_issue_invoice(
-        purchase_id=purchase_id, user=user
-    ),
-    "cancel": lambda purchase_id, user, reason: services.purchase_cancel(
-        purchase_id=purchase_id, user=user, reason=reason
+    "issue_invoice": lambda pk, user, reason: services.purchase_issue_invoice(
+        purchase_id=pk, user=user
     ),
 }
 
 
-class PurchaseTransitionView(View):
-    """POST one transition on one purchase; the service checks state and role."""
+def already_done_message(pk: int, transition_name: str) -> str | None:
+    """'WS100123 is already Fraud Approved.' when the purchase is where the transition leads."""
+    purchase = Purchase.objects.filter(pk=pk).first()
+    if purchase is None:
+        return None
+    for transition in purchase.get_all_status_transitions():
+        if transition.name == transition_name and transition.target == purchase.status:
+            return f"{purchase} is already {purchase.get_status_display()}; nothing more was done."
+    return None
+
+
+class PurchaseTransitionView(PanelPermissionMixin, View):
+    """POST one fulfilment transition (approve or deny fraud, issue invoice) on one purchase."""
+
+    permission_required = FULFIL
+    http_method_names = ["post"]
 
     def post(self, request, pk):
-        get_object_or_404(Purchase, pk=pk)
-        action = request.POST.get("transition", "")
-        service = TRANSITION_SERVICES.get(action)
-        if service is None:
-            messages.error(request, "Unknown action.")
+        purchase = get_object_or_404(Purchase, pk=pk)
+        form = TransitionForm(request.POST)
+        service = TRANSITION_SERVICES.get(form.data.get("transition", ""))
+        if not form.is_valid() or service is None:
+            messages.error(request, "That is not an action of a purchase; nothing was done.")
+            return redirect(purchase_url(purchase))
+        name = form.cleaned_data["transition"]
+        try:
+            service(purchase.pk, request.user, form.cleaned_data["reason"])
+        except TransitionNotAllowed as refusal:
+            messages.error(request, already_done_message(purchase.pk, name) or refusal.message)
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
         else:
-            try:
-                service(pk, request.user, request.POST.get("reason", ""))
-                messages.success(request, "Done.")
-            except ActionRefused as refusal:
-                messages.error(request, refusal.message)
-        return redirect("purchases:purchase-detail", pk=pk)
+            purchase.refresh_from_db()
+            messages.success(request, f"{purchase}: done, now {purchase.get_status_display()}.")
+        return redirect(purchase_url(purchase))
+
+
+class PurchaseCancelView(PanelPermissionMixin, View):
+    """POST: cancel a purchase, or chosen quantities of its own items, with a reason (Owner)."""
+
+    permission_required = CANCEL
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        purchase = get_object_or_404(Purchase, pk=pk)
+        try:
+            with transaction.atomic():
+                # The purchase row is held until the cancellation commits, so a second submit
+                # of the same page waits for the first and then sees what it changed.
+                locked = services.lock_purchase(purchase.pk)
+                open_items = [item for item in locked.items.own() if item.open_quantity > 0]
+                form = CancelForm(request.POST, open_items=open_items)
+                if request.POST.get("seen", "") != open_quantities_signature(open_items):
+                    raise TransitionNotAllowed(
+                        already_done_message(purchase.pk, CANCEL_TRANSITION)
+                        or f"{purchase} changed since the page was shown (was it already cancelled "
+                        "in another tab?). Nothing was done; check the items and try again."
+                    )
+                if not form.is_valid():
+                    raise InvalidInput(form_errors_text(form))
+                services.purchase_cancel(
+                    purchase_id=purchase.pk,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    item_quantities=form.item_quantities(),
+                )
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            purchase.refresh_from_db()
+            messages.success(
+                request, f"{purchase}: cancelled; now {purchase.get_status_display()}."
+            )
+        return redirect(purchase_url(purchase))
+
+
+def form_errors_text(form) -> str:
+    """A form's errors as one sentence list, each prefixed by its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        prefix = f"{field.label}: " if field is not None and field.label else ""
+        parts.extend(f"{prefix}{error}" for error in errors)
+    return " ".join(parts) + " Nothing was done."
+
+
+def purchase_url(purchase: Purchase) -> str:
+    return reverse("purchases:purchase-detail", args=[purchase.pk])

@@ -125,6 +125,8 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-created_at"], name="shipment_status_created"),
             models.Index(fields=["awb"], name="shipment_awb"),
             models.Index(fields=["agent", "status"], name="shipment_agent_status"),
+            # Manage Purchases' agent filter asks, purchase by purchase, "any shipment by X?"
+            models.Index(fields=["purchase", "agent"], name="shipment_purchase_agent"),
         ]
         constraints = [
             models.UniqueConstraint(

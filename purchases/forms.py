@@ -1,0 +1,98 @@
+"""Forms of the purchase pages: the list's filters and the actions' input."""
+
+from datetime import date
+
+from django import forms
+
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+REASON_MAX_LENGTH = 1000
+
+
+class PurchaseFilterForm(forms.Form):
+    """The filter form django-filter builds; adds the checks that span two fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("placed_after", "placed_before"):
+            day = cleaned.get(name)
+            if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(
+                    name, f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
+                )
+        after, before = cleaned.get("placed_after"), cleaned.get("placed_before")
+        if after and before and after > before:
+            self.add_error("placed_before", "The end date is before the start date.")
+        low, high = cleaned.get("amount_min"), cleaned.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", "The highest amount is below the lowest.")
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    """One transition of a purchase, by name, with the reason some transitions need."""
+
+    transition = forms.CharField(max_length=50)
+    reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH)
+
+
+class CancelForm(forms.Form):
+    """Cancel a whole purchase's open own items, or chosen quantities of them.
+
+    `open_items` are the own items still open when the page was drawn; `seen` is what the page
+    showed of them, so a second submit of the same page (a double click, a retry) is recognised.
+    """
+
+    WHOLE, ITEMS = "whole", "items"
+
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    scope = forms.ChoiceField(
+        choices=[(WHOLE, "Everything not yet handed over"), (ITEMS, "Only the quantities below")],
+        initial=WHOLE,
+        widget=forms.RadioSelect,
+    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, open_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_items = list(open_items)
+        for item in self.open_items:
+            self.fields[self.quantity_field(item)] = forms.IntegerField(
+                label=f"{item.sku} {item.name}",
+                required=False,
+                min_value=0,
+                max_value=item.open_quantity,
+                widget=forms.NumberInput(attrs={"class": "quantity"}),
+            )
+        if not self.is_bound:
+            self.initial["seen"] = open_quantities_signature(self.open_items)
+
+    @staticmethod
+    def quantity_field(item) -> str:
+        return f"quantity_{item.pk}"
+
+    def quantity_rows(self):
+        """(item, bound field) for the template's table of open items."""
+        return [(item, self[self.quantity_field(item)]) for item in self.open_items]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.ITEMS and not any(self.item_quantities().values()):
+            raise forms.ValidationError("Enter how many of which items to cancel.")
+        return cleaned
+
+    def item_quantities(self) -> dict[int, int] | None:
+        """Item id → quantity to cancel; None to cancel everything still open."""
+        if self.cleaned_data.get("scope") != self.ITEMS:
+            return None
+        return {
+            item.pk: self.cleaned_data.get(self.quantity_field(item)) or 0
+            for item in self.open_items
+            if self.cleaned_data.get(self.quantity_field(item))
+        }
+
+
+def open_quantities_signature(items) -> str:
+    """What is still open of each own item, e.g. '12:2,13:1' — changes with every cancellation
+    or handover, so a form drawn before one of them is recognised as stale."""
+    return ",".join(f"{item.pk}:{item.open_quantity}" for item in sorted(items, key=lambda i: i.pk))
