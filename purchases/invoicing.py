@@ -15,9 +15,11 @@ from num2words import num2words
 from configuration.models import StoreProfile
 from webstore.india import to_paise
 
+from .exceptions import InvalidInput
 from .models import DocumentKind, DocumentSeries, Item, Purchase
 
 NUMBER_DIGITS = 6
+NUMBER_MAX_LENGTH = 16  # CGST rule 46(b)
 
 
 def financial_year_of(moment: dt.datetime) -> str:
@@ -34,9 +36,16 @@ def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[
     DocumentSeries.objects.get_or_create(kind=kind, financial_year=year)
     series = DocumentSeries.objects.select_for_update().get(kind=kind, financial_year=year)
     sequence = series.next_number
+    number = f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}"
+    if len(number) > NUMBER_MAX_LENGTH:
+        # Refused before anything is saved: the transaction rolls back and the series keeps no gap.
+        raise InvalidInput(
+            f"{number} would be longer than the {NUMBER_MAX_LENGTH} characters a GST document "
+            "number may have: shorten the prefix in the store profile."
+        )
     series.next_number = sequence + 1
     series.save(update_fields=["next_number"])
-    return f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}", year, sequence
+    return number, year, sequence
 
 
 def amount_in_words(amount: Decimal) -> str:

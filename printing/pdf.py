@@ -1,0 +1,76 @@
+"""HTML to PDF with WeasyPrint, made reproducible; imports no Django so worker processes stay light.
+
+A PDF written twice from the same HTML is the same bytes: WeasyPrint adds no creation date unless
+the HTML has a `dcterms.created` meta tag (our templates set it from the document's own frozen issue
+time), font subsets are named from an md5 of their glyphs, and the file identifier (/ID) is the one
+we pass (the document number) plus an md5 of the content, never a random or time-based value.
+"""
+
+import io
+import threading
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+# Fonts come from fontconfig by family name (DejaVu Sans, which has the ₹ sign); nothing is fetched.
+BASE_URL = "file:///nonexistent/"
+
+
+def _html(html: str) -> weasyprint.HTML:
+    # Print templates are self-contained: no URL is fetched, so a typo never waits on a network.
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+
+
+_local = threading.local()
+
+
+def _fonts() -> FontConfiguration:
+    """One font configuration per thread, so fontconfig lookups are cached across documents
+    (WeasyPrint objects are not meant to be shared between threads)."""
+    if not hasattr(_local, "fonts"):
+        _local.fonts = FontConfiguration()
+        _local.stylesheets = {}
+    return _local.fonts
+
+
+def _stylesheet(css: str) -> weasyprint.CSS:
+    """Each template's stylesheet parsed once per thread; documents of one kind share it."""
+    fonts = _fonts()
+    if css not in _local.stylesheets:
+        _local.stylesheets[css] = weasyprint.CSS(string=css, font_config=fonts)
+    return _local.stylesheets[css]
+
+
+def write_pdf(html: str, *, css: str = "", identifier: str | None = None) -> bytes:
+    """One HTML document to PDF bytes; same input, same bytes."""
+    stylesheets = [_stylesheet(css)] if css else []
+    return _html(html).write_pdf(
+        stylesheets=stylesheets,
+        font_config=_fonts(),
+        pdf_identifier=identifier.encode() if identifier else None,
+        uncompressed_pdf=False,
+    )
+
+
+def write_many(htmls: list[str], *, css: str = "") -> bytes:
+    """Several HTML documents laid out one by one (each keeps its own page numbers) into one PDF."""
+    stylesheets = [_stylesheet(css)] if css else []
+    documents = [
+        _html(html).render(stylesheets=stylesheets, font_config=_fonts()) for html in htmls
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_part(htmls: list[str], css: str) -> bytes:
+    """One part of a print run, in a worker process: its documents as one PDF."""
+    if len(htmls) == 1:
+        return write_pdf(htmls[0], css=css)
+    return write_many(htmls, css=css)

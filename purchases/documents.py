@@ -1,0 +1,54 @@
+"""GST tax invoices and credit notes as PDF, rendered only from the content frozen at issue.
+
+Nothing here reads a product, a price or the store profile: a reprint shows what was issued.
+Rendering is reproducible (see printing.pdf), so a reprint of the same document is the same bytes.
+"""
+
+from decimal import Decimal
+from functools import cache
+
+from django.template.loader import get_template, render_to_string
+
+from printing.pdf import write_pdf
+
+from .models import CreditNote, Invoice
+
+TEMPLATE = "pdf/tax_document.html"
+
+
+@cache
+def stylesheet() -> str:
+    """The invoice stylesheet's text (parsed once per process by printing.pdf)."""
+    return get_template("pdf/tax_document.css").template.source
+
+
+def tax_document_html(content: dict, *, credit_note: bool = False) -> str:
+    """The HTML of an invoice or credit note from its frozen content."""
+    return render_to_string(
+        TEMPLATE,
+        {
+            "doc": content,
+            "is_credit_note": credit_note,
+            "has_shipping_charge": Decimal(content.get("shipping_charge") or "0") != 0,
+        },
+    )
+
+
+def invoice_html(invoice: Invoice) -> str:
+    """The HTML of a tax invoice."""
+    return tax_document_html(invoice.content)
+
+
+def credit_note_html(note: CreditNote) -> str:
+    """The HTML of a credit note."""
+    return tax_document_html(note.content, credit_note=True)
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The tax invoice as A4 PDF bytes, the same bytes on every reprint."""
+    return write_pdf(invoice_html(invoice), css=stylesheet(), identifier=invoice.number)
+
+
+def credit_note_pdf(note: CreditNote) -> bytes:
+    """The credit note as A4 PDF bytes, the same bytes on every reprint."""
+    return write_pdf(credit_note_html(note), css=stylesheet(), identifier=note.number)

@@ -1,0 +1,199 @@
+"""GST tax invoices and credit notes as PDF: every rule-46 particular, frozen at issue, same bytes
+on every reprint."""
+
+import io
+import re
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from pypdf import PdfReader
+
+from catalog.models import Product
+from configuration.models import StoreProfile
+from purchases import services
+from purchases.documents import credit_note_pdf, invoice_pdf
+from purchases.exceptions import InvalidInput
+from purchases.invoicing import amount_in_words
+from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
+from tests import factories
+from tests.printing.scenario import invoiced_purchase
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text with runs of blanks squeezed, as a reader would search it."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture
+def inter_state(store, staff):
+    """Shipped to Karnataka from a Maharashtra store: IGST."""
+    return invoiced_purchase(staff).invoices.get()
+
+
+@pytest.fixture
+def intra_state(store, staff):
+    """Shipped within Maharashtra: CGST + SGST."""
+    address = factories.AddressFactory(city="Pune", state="27", pin_code="411001")
+    return invoiced_purchase(staff, billing_address=address).invoices.get()
+
+
+def test_invoice_carries_every_rule_46_particular(inter_state, store):
+    invoice = inter_state
+    text = text_of(invoice_pdf(invoice))
+    content = invoice.content
+    # Supplier: name, address, GSTIN.
+    assert "Kaveri Home Essentials Private Limited" in text
+    assert "Unit 12, Laxmi Industrial Estate" in text and "Mumbai 400053" in text
+    assert "GSTIN: 27AAPFU0939F1ZV" in text
+    # Serial number (at most 16 characters) and date of issue.
+    assert re.fullmatch(r"WS/\d\d-\d\d/\d{6}", invoice.number) and len(invoice.number) <= 16
+    assert f"Invoice no. {invoice.number}" in text
+    assert f"Date of issue {content['issued_on']}" in text
+    # Recipient name and address, and GSTIN (unregistered here).
+    assert "Ananya Iyer" in text and "Flat 4B, Lakeview Apartments" in text
+    assert "Landmark: Near CMH Hospital" in text and "Bengaluru 560038" in text
+    assert "GSTIN: Unregistered" in text
+    # Delivery address: the same as the recipient's here, and said so.
+    assert "Same as the recipient's address" in text
+    # Per line: HSN, description, quantity, unit, taxable value, rate and amount of tax.
+    for line in content["lines"]:
+        assert line["description"] in text
+        row = f"{line['hsn']} {line['quantity']} NOS ₹{Decimal(line['unit_price']):,.2f}"
+        assert row in text
+        assert f"{line['igst_rate']}% ₹{Decimal(line['igst']):,.2f}" in text
+    assert "Taxable value ₹3,596.00" in text
+    # Place of supply with state name and code; reverse charge; amount in words; signature.
+    assert "Place of supply 29 Karnataka" in text
+    assert "Reverse charge No" in text
+    assert content["amount_in_words"] in text
+    assert f"Total {'₹'}{Decimal(content['grand_total']):,.2f}" in text
+    assert "Round off" in text
+    assert "For Kaveri Home Essentials Private Limited" in text
+    assert "Authorised Signatory" in text
+
+
+def test_inter_state_invoice_charges_igst_only(inter_state):
+    text = text_of(invoice_pdf(inter_state))
+    assert "IGST" in text
+    assert "CGST" not in text and "SGST" not in text
+    assert "IGST (inter-state supply)" in text
+    assert inter_state.content["igst_total"] == "431.52"  # 12 % of ₹3,596.00
+
+
+def test_intra_state_invoice_charges_cgst_and_sgst(intra_state):
+    text = text_of(invoice_pdf(intra_state))
+    assert "CGST" in text and "SGST" in text
+    assert "IGST" not in text
+    assert "Place of supply 27 Maharashtra" in text
+    assert "6% ₹107.88 6% ₹107.88" in text  # each line: half of 12 % on ₹1,798.00, twice
+
+
+def test_delivery_address_printed_when_different(store, staff):
+    shipping = factories.AddressFactory(
+        name="Ravi Iyer", line1="42 MG Road", landmark="", city="Mysuru", pin_code="570001"
+    )
+    invoice = invoiced_purchase(staff, shipping_address=shipping).invoices.get()
+    text = text_of(invoice_pdf(invoice))
+    assert "SHIP TO (DELIVERY ADDRESS) Ravi Iyer 42 MG Road" in text
+    assert "Ravi Iyer" in text and "42 MG Road" in text and "Mysuru 570001" in text
+    assert "Same as the recipient's address" not in text
+
+
+def test_reprint_is_byte_identical_after_product_and_store_edits(inter_state):
+    first = invoice_pdf(inter_state)
+    Product.objects.update(name="Renamed product", price=Decimal("1.00"), hsn_code="9999")
+    Item.objects.update(name="Edited item", unit_price=Decimal("2.00"))
+    StoreProfile.objects.update(legal_name="Another Company Ltd", gstin="29AAACR5055K1Z5")
+    reprint = invoice_pdf(Invoice.objects.get(pk=inter_state.pk))
+    assert reprint == first
+    text = text_of(reprint)
+    assert "Kaveri Home Essentials Private Limited" in text and "Another Company" not in text
+    assert "Renamed product" not in text and "Edited item" not in text
+
+
+def test_pdf_has_a_fixed_identifier_and_the_issue_date(inter_state):
+    pdf = invoice_pdf(inter_state)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert str(reader.trailer["/ID"][0]) == inter_state.number
+    issued = inter_state.issued_at.astimezone().strftime("%Y%m%d")
+    assert reader.metadata["/CreationDate"].startswith(f"D:{issued}")
+    assert reader.metadata.title == f"Tax Invoice {inter_state.number}"
+
+
+def test_amount_in_words_uses_lakh_and_crore():
+    assert amount_in_words(Decimal("123456.50")) == (
+        "Rupees One Lakh Twenty-Three Thousand Four Hundred And Fifty-Six and Fifty Paise Only"
+    )
+    assert amount_in_words(Decimal("12500000")).startswith("Rupees One Crore Twenty-Five Lakh")
+
+
+def test_credit_note_has_its_own_series_and_names_the_invoice(store, owner):
+    first = invoiced_purchase(owner)
+    second = invoiced_purchase(owner)
+    item = first.items.order_by("line_number").first()
+    services.purchase_cancel(
+        purchase_id=first.pk, user=owner, reason="Damaged in store", item_quantities={item.pk: 1}
+    )
+    services.purchase_cancel(purchase_id=second.pk, user=owner, reason="Customer asked")
+    note_one = first.invoices.get().credit_notes.get()
+    note_two = second.invoices.get().credit_notes.get()
+    assert [note_one.sequence, note_two.sequence] == [1, 2]
+    assert note_one.number.startswith("CN/") and note_two.number.endswith("/000002")
+    assert [i.sequence for i in Invoice.objects.order_by("sequence")] == [1, 2]  # never renumbered
+
+    text = text_of(credit_note_pdf(note_one))
+    assert "CREDIT NOTE" in text and f"Credit note no. {note_one.number}" in text
+    invoice = first.invoices.get()
+    assert f"Against invoice {invoice.number} dated {invoice.content['issued_on']}" in text
+    assert "Reason: Damaged in store" in text
+    assert "Total credited ₹1,007.00" in text  # one unit: ₹899 + 12 % IGST, rounded
+    assert credit_note_pdf(note_one) == credit_note_pdf(note_one)
+
+
+def test_number_longer_than_16_characters_is_refused_without_a_gap(store, staff):
+    StoreProfile.objects.update(invoice_prefix="ABCD")
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
+    with pytest.raises(InvalidInput, match="16 characters"):
+        services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.FRAUD_APPROVED
+    assert not Invoice.objects.exists()
+    assert not DocumentSeries.objects.filter(next_number__gt=1).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuing_gives_unique_consecutive_numbers():
+    factories.StoreProfileFactory()
+    user = factories.staff()
+    purchases = [
+        factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED) for _ in range(12)
+    ]
+    start = threading.Barrier(len(purchases))
+    errors = []
+
+    def issue(purchase_id):
+        try:
+            start.wait()
+            services.purchase_issue_invoice(purchase_id=purchase_id, user=user)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(p.pk,)) for p in purchases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = list(Invoice.objects.values_list("number", flat=True))
+    sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
+    assert len(set(numbers)) == len(purchases)
+    assert sequences == list(range(1, len(purchases) + 1))
+    assert DocumentSeries.objects.get(kind="invoice").next_number == len(purchases) + 1
