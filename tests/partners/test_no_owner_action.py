@@ -26,11 +26,8 @@ ACTION_NAMES = [
     "assign_agent",
     "record_awb",
     "change_agent",
-    "print_slip",
-    "slip_printed",
     "ship",
     "hand_over",
-    "split",
 ]
 
 
