@@ -11,6 +11,7 @@ from shipments import services
 from shipments.handover import handover_batch_close, handover_scan
 from shipments.models import HandoverBatch, ShipmentStatus
 from tests import factories
+from webstore.india import format_inr
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,17 @@ def test_scan_page_runs_a_fixed_number_of_queries(
     client.get(SCAN)
     with django_assert_max_num_queries(10):
         client.get(SCAN)
+
+
+def test_handover_email_is_plain_text_and_says_the_cash_to_collect(
+    store, staff, dtdc, django_capture_on_commit_callbacks
+):
+    shipment = shipment_for(staff, dtdc, awb="D6060", own=2, payment_method=PaymentMethod.COD)
+    customer = shipment.purchase.customer
+    customer.name = "Ananya D'Souza"
+    customer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        handover_scan(code="D6060", user=staff)
+    body = mail.outbox[0].body
+    assert body.startswith("Dear Ananya D'Souza,")  # plain text: nothing HTML-escaped
+    assert f"Cash on delivery: please keep {format_inr(shipment.cod_amount)} ready" in body
