@@ -264,7 +264,8 @@ def _check_applicable(report: feed.PartnerReport, item: Item, purchase: Purchase
         raise FeedRefused(
             RejectionReason.OUT_OF_ORDER,
             f"{purchase} line {item.line_number} already has a report from "
-            f"{item.last_reported_at.isoformat()}; this event is older and was not applied.",
+            f"{timezone.localtime(item.last_reported_at).isoformat()}; this event is older "
+            "and was not applied.",
             purchase=purchase,
         )
     settled = item.handed_over_quantity + item.cancelled_quantity + item.assigned_quantity
