@@ -19,7 +19,7 @@ def invoiced_purchase(user, **kwargs):
 
 
 def shipment_for(user, agent, *, awb=None, cod=False, printed=False, **kwargs):
-    """An invoiced purchase's whole shipment with `agent`, optionally with an AWB and slip printed."""
+    """An invoiced purchase's whole shipment with `agent`, maybe with its AWB and slip printed."""
     if cod:
         kwargs["payment_method"] = PaymentMethod.COD
     purchase = invoiced_purchase(user, **kwargs)

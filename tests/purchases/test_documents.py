@@ -18,15 +18,10 @@ from purchases.exceptions import InvalidInput
 from purchases.invoicing import amount_in_words
 from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
+from tests.printing.pdfcheck import text_of
 from tests.printing.scenario import invoiced_purchase
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(pdf: bytes) -> str:
-    """The PDF's text with runs of blanks squeezed, as a reader would search it."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
 @pytest.fixture

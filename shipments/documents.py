@@ -1,0 +1,193 @@
+"""Address slips (4×6 inch labels, or four to an A4 sheet) and handover manifests as PDF.
+
+Slips are drawn for the renderer: block layout, one font family, and the Code 128 barcode as one
+SVG path (one element, however many bars), so a page costs little more than its text.
+"""
+
+from decimal import Decimal
+from functools import cache
+
+import barcode
+from django.db.models import Count, QuerySet, Sum
+from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html
+
+from configuration.models import StoreProfile
+from printing.pdf import write_pdf
+from webstore.india import format_inr
+
+from .models import HandoverBatch, Shipment
+
+LABEL, A4 = "label", "a4"
+LAYOUTS = (LABEL, A4)
+LABELS_PER_SHEET = 4
+
+# Bars as wide as a 203 dpi label printer can draw them exactly: 4, 3 or 2 dots a module.
+MODULE_WIDTHS_MM = (0.5, 0.375, 0.25)
+BARCODE_MAX_WIDTH_MM = 86
+QUIET_ZONE_MODULES = 10
+
+
+def code128_modules(value: str) -> str:
+    """The Code 128 symbol of `value` as '1' (bar) and '0' (space) modules, stop included."""
+    return barcode.get("code128", value).build()[0]
+
+
+def barcode_svg(value: str, *, height_mm: float = 18) -> str:
+    """An inline SVG drawing the Code 128 barcode of `value` as one path, with quiet zones."""
+    modules = code128_modules(value)
+    total = len(modules) + 2 * QUIET_ZONE_MODULES
+    module_mm = next(
+        (w for w in MODULE_WIDTHS_MM if total * w <= BARCODE_MAX_WIDTH_MM),
+        BARCODE_MAX_WIDTH_MM / total,
+    )
+    bars, x, n = [], QUIET_ZONE_MODULES, len(modules)
+    i = 0
+    while i < n:
+        if modules[i] == "1":
+            start = i
+            while i < n and modules[i] == "1":
+                i += 1
+            bars.append(f"M{start + x} 0h{i - start}v1h-{i - start}z")
+        else:
+            i += 1
+    return format_html(
+        '<svg class="barcode" xmlns="http://www.w3.org/2000/svg" width="{}mm" height="{}mm" '
+        'viewBox="0 0 {} 1" preserveAspectRatio="none"><path d="{}" fill="#000"/></svg>',
+        f"{total * module_mm:.3f}",
+        height_mm,
+        total,
+        "".join(bars),
+    )
+
+
+def slip_queryset() -> QuerySet:
+    """Shipments with everything a slip prints, in one query."""
+    return Shipment.objects.select_related("agent", "purchase__shipping_address").annotate(
+        pieces=Sum("lines__quantity")
+    )
+
+
+def _mobile(number: str) -> str:
+    return f"{number[:5]} {number[5:]}" if len(number) == 10 else number
+
+
+def store_context(store: StoreProfile) -> dict:
+    """The store's particulars a slip or manifest prints, as plain data."""
+    return {
+        "legal_name": store.legal_name,
+        "display_name": store.display_name,
+        "gstin": store.gstin,
+        "address": ", ".join(store.address_lines),
+        "phone": _mobile(store.phone),
+    }
+
+
+def slip_context(shipment: Shipment, store: dict) -> dict:
+    """Everything one address slip prints, as plain data (from a slip_queryset() row)."""
+    address = shipment.purchase.shipping_address
+    cod = shipment.cod_amount or Decimal("0")
+    return {
+        "courier": shipment.agent.name,
+        "reference": shipment.reference,
+        "awb": shipment.awb or "",
+        "barcode_value": shipment.barcode_value,
+        "barcode": barcode_svg(shipment.barcode_value),
+        "purchase_number": shipment.purchase.number,
+        "weight": f"{shipment.weight_grams / 1000:.2f} kg",
+        "pieces": getattr(shipment, "pieces", None)
+        or shipment.lines.aggregate(n=Sum("quantity"))["n"],
+        "is_cod": cod > 0,
+        "cod_amount": format_inr(cod),
+        "name": address.name,
+        "lines": [address.line1, address.line2, address.city, address.get_state_display()],
+        "landmark": address.landmark,
+        "pin_code": address.pin_code,
+        "mobile": _mobile(address.mobile),
+        "store": store,
+    }
+
+
+@cache
+def slip_stylesheet() -> str:
+    return get_template("pdf/slips.css").template.source
+
+
+def slips_html(slips: list[dict], *, layout: str = LABEL) -> str:
+    """One HTML document of address slips: a 4×6 inch page each, or four to an A4 sheet."""
+    if layout == A4:
+        sheets = [slips[i : i + LABELS_PER_SHEET] for i in range(0, len(slips), LABELS_PER_SHEET)]
+    else:
+        sheets = [[slip] for slip in slips]
+    return render_to_string("pdf/slips.html", {"sheets": sheets, "layout": layout})
+
+
+def slips_pdf(shipments: list[Shipment], *, layout: str = LABEL) -> bytes:
+    """Address slips of the given shipments (from slip_queryset()) as one PDF."""
+    store = store_context(StoreProfile.objects.current())
+    slips = [slip_context(shipment, store) for shipment in shipments]
+    return write_pdf(slips_html(slips, layout=layout), css=slip_stylesheet())
+
+
+def manifest_queryset() -> QuerySet:
+    return HandoverBatch.objects.select_related("agent", "opened_by").annotate(
+        shipment_count=Count("shipments")
+    )
+
+
+def manifest_context(batch: HandoverBatch, store: dict) -> dict:
+    """Everything a handover manifest prints, as plain data."""
+    shipments = list(
+        batch.shipments.select_related("purchase__shipping_address")
+        .annotate(pieces=Sum("lines__quantity"))
+        .order_by("handed_over_at", "id")
+    )
+    rows = [
+        {
+            "awb": s.awb or "",
+            "reference": s.reference,
+            "purchase_number": s.purchase.number,
+            "pin_code": s.purchase.shipping_address.pin_code,
+            "city": s.purchase.shipping_address.city,
+            "pieces": s.pieces or 0,
+            "weight": f"{s.weight_grams / 1000:.2f}",
+            "cod": format_inr(s.cod_amount) if s.cod_amount else "Prepaid",
+        }
+        for s in shipments
+    ]
+    cod_total = sum((s.cod_amount for s in shipments), Decimal("0"))
+    return {
+        "store": store,
+        "batch_id": batch.pk,
+        "courier": batch.agent.name,
+        "courier_code": batch.agent.code,
+        "opened_at": batch.opened_at,
+        "closed_at": batch.closed_at,
+        "opened_by": batch.opened_by.get_full_name() or batch.opened_by.get_username(),
+        "pickup_person": batch.pickup_person,
+        "pickup_mobile": _mobile(batch.pickup_mobile) if batch.pickup_mobile else "",
+        "rows": rows,
+        "count": len(rows),
+        "cod_count": sum(1 for s in shipments if s.cod_amount),
+        "prepaid_count": sum(1 for s in shipments if not s.cod_amount),
+        "pieces_total": sum(row["pieces"] for row in rows),
+        "weight_total": f"{sum(s.weight_grams for s in shipments) / 1000:.2f}",
+        "cod_total": format_inr(cod_total),
+    }
+
+
+@cache
+def manifest_stylesheet() -> str:
+    return get_template("pdf/manifest.css").template.source
+
+
+def manifests_html(manifests: list[dict]) -> list[str]:
+    """One HTML document per manifest (each keeps its own page numbers)."""
+    return [render_to_string("pdf/manifest.html", {"m": m}) for m in manifests]
+
+
+def manifest_pdf(batch: HandoverBatch) -> bytes:
+    """The handover manifest of one batch as A4 PDF bytes."""
+    store = store_context(StoreProfile.objects.current())
+    html = manifests_html([manifest_context(batch, store)])[0]
+    return write_pdf(html, css=manifest_stylesheet())
