@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Lower
 
 from purchases.models import Purchase, PurchaseStatus
 from webstore.india import normalise_mobile, validate_mobile
@@ -31,25 +31,26 @@ class CustomerQuerySet(models.QuerySet):
             match |= Q(mobile__contains=digits)
         return self.filter(match)
 
-    def with_purchase_totals(self):
-        """Each customer's purchase count, amount spent and last purchase, as correlated subqueries
-        so that a page of customers costs one query however many purchases there are."""
-        theirs = Purchase.objects.filter(customer=OuterRef("pk")).order_by()
-        counted = theirs.exclude(status__in=UNSPENT_STATES)
-        money = DecimalField(max_digits=14, decimal_places=2)
-        return self.annotate(
-            purchase_count=Coalesce(
-                Subquery(theirs.values("customer").annotate(n=Count("pk")).values("n")), 0
-            ),
-            amount_spent=Coalesce(
-                Subquery(
-                    counted.values("customer").annotate(total=Sum("grand_total")).values("total"),
-                    output_field=money,
-                ),
-                Value(Decimal("0"), output_field=money),
-            ),
-            last_placed_at=Subquery(theirs.order_by("-placed_at").values("placed_at")[:1]),
+
+def attach_purchase_totals(customers) -> None:
+    """Set purchase_count, amount_spent and last_placed_at on each customer, in one query."""
+    customers = list(customers)
+    totals = {
+        row["customer"]: row
+        for row in Purchase.objects.filter(customer__in=[c.pk for c in customers])
+        .order_by()
+        .values("customer")
+        .annotate(
+            n=Count("pk"),
+            spent=Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES)),
+            last=Max("placed_at"),
         )
+    }
+    for customer in customers:
+        row = totals.get(customer.pk, {})
+        customer.purchase_count = row.get("n", 0)
+        customer.amount_spent = row.get("spent") or Decimal("0")
+        customer.last_placed_at = row.get("last")
 
 
 class Customer(models.Model):

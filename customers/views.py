@@ -8,7 +8,7 @@ from purchases.models import Purchase
 from shipments.models import Shipment
 from webstore.panel import ForgivingPaginationMixin, PanelPermissionMixin
 
-from .models import UNSPENT_STATES, Customer
+from .models import UNSPENT_STATES, Customer, attach_purchase_totals
 
 VIEW = "customers.view_customer"
 
@@ -21,10 +21,12 @@ class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:100]
-        return Customer.objects.search(self.query).with_purchase_totals()
+        return Customer.objects.search(self.query).order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, **kwargs)
+        attach_purchase_totals(context["object_list"])
+        return context
 
 
 class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
