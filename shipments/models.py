@@ -127,6 +127,9 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["agent", "status"], name="shipment_agent_status"),
             # Manage Purchases' agent filter asks, purchase by purchase, "any shipment by X?"
             models.Index(fields=["purchase", "agent"], name="shipment_purchase_agent"),
+            # Manage Shipments lists newest first, whole or by courier, without sorting the table.
+            models.Index(fields=["-created_at", "-id"], name="shipment_created"),
+            models.Index(fields=["agent", "-created_at"], name="shipment_agent_created"),
         ]
         constraints = [
             models.UniqueConstraint(
