@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from . import auth, views
 
+ACCOUNTS_MENU = {"active_menu": "accounts"}
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("menu/<slug:slug>/", views.MenuView.as_view(), name="menu"),
@@ -12,12 +14,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(extra_context=ACCOUNTS_MENU),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(extra_context=ACCOUNTS_MENU),
         name="password_change_done",
     ),
     path("purchases/", include("purchases.urls")),

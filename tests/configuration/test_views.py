@@ -53,7 +53,9 @@ def test_everyone_sees_the_store_profile(client, viewer, store):
     assert "Edit store profile" not in html
 
 
-def test_owner_edits_the_store_profile_and_is_told_issued_invoices_keep_theirs(client, owner, store):
+def test_owner_edits_the_store_profile_and_is_told_issued_invoices_keep_theirs(
+    client, owner, store
+):
     client.force_login(owner)
     form_page = client.get(reverse("configuration:store-profile-edit")).content.decode()
     assert "keep the particulars they were issued with" in form_page
@@ -70,9 +72,10 @@ def test_owner_edits_the_store_profile_and_is_told_issued_invoices_keep_theirs(c
 
 def test_owner_sets_up_a_missing_store_profile(client, owner):
     client.force_login(owner)
-    assert "has not been set up yet" in client.get(
-        reverse("configuration:store-profile")
-    ).content.decode()
+    assert (
+        "has not been set up yet"
+        in client.get(reverse("configuration:store-profile")).content.decode()
+    )
     client.post(reverse("configuration:store-profile-edit"), PROFILE)
     assert StoreProfile.objects.get().gstin == "27AAPFU0939F1ZV"
 
@@ -113,9 +116,15 @@ def test_store_profile_edit_keeps_issued_invoice_particulars(client, owner, staf
 # -- Shipping Agents ------------------------------------------------------------------------
 
 
-def test_agent_list_shows_an_example_tracking_link(client, viewer, agent, django_assert_max_num_queries):
-    factories.ShippingAgentFactory(name="India Post", code="INDIAPOST", active=False,
-                                   tracking_url_template="https://track.example/{awb}")
+def test_agent_list_shows_an_example_tracking_link(
+    client, viewer, agent, django_assert_max_num_queries
+):
+    factories.ShippingAgentFactory(
+        name="India Post",
+        code="INDIAPOST",
+        active=False,
+        tracking_url_template="https://track.example/{awb}",
+    )
     client.force_login(viewer)
     with django_assert_max_num_queries(7):
         html = client.get(reverse("configuration:agent-list")).content.decode()
@@ -127,11 +136,13 @@ def test_agent_list_shows_an_example_tracking_link(client, viewer, agent, django
 def test_agent_list_example_uses_the_latest_real_awb(client, owner, staff, agent, store):
     purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
     purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
-    shipment = shipment_services.shipment_create(purchase_id=purchase.pk, user=staff, agent_id=agent.pk)
+    shipment = shipment_services.shipment_create(
+        purchase_id=purchase.pk, user=staff, agent_id=agent.pk
+    )
     shipment_services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="98765432109")
     client.force_login(owner)
     html = client.get(reverse("configuration:agent-list")).content.decode()
-    assert "trackNo=98765432109" in html and "latest AWB 98765432109" in html
+    assert "trackNo=98765432109" in html and "track the latest AWB, 98765432109" in html
 
 
 def test_owner_adds_and_edits_a_shipping_agent(client, owner):
@@ -177,7 +188,9 @@ def test_agent_code_must_be_unique(client, owner, agent):
 
 def test_documents_page_previews_the_next_numbers_without_taking_one(client, viewer, store):
     year_now = next_numbers(store)[0].financial_year
-    DocumentSeries.objects.create(kind=DocumentKind.INVOICE, financial_year=year_now, next_number=124)
+    DocumentSeries.objects.create(
+        kind=DocumentKind.INVOICE, financial_year=year_now, next_number=124
+    )
     client.force_login(viewer)
     html = client.get(reverse("configuration:documents")).content.decode()
     assert f"WS/{year_now}/000124" in html and f"CN/{year_now}/000001" in html
@@ -222,8 +235,12 @@ def test_owner_changes_the_prefixes_for_future_numbers_only(client, owner, staff
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("W S", "Use 1 to 3 capital letters or digits"), ("", "This field is required."),
-     ("WS/", "Use 1 to 3"), ("ABCD", "16 characters at most")],
+    [
+        ("W S", "Use 1 to 3 capital letters or digits"),
+        ("", "This field is required."),
+        ("WS/", "Use 1 to 3"),
+        ("ABCD", "16 characters at most"),
+    ],
 )
 def test_prefix_form_rejects_bad_prefixes(client, owner, store, value, message):
     client.force_login(owner)
@@ -240,7 +257,8 @@ def test_documents_page_without_a_store_profile_says_what_to_do(client, owner):
     client.force_login(owner)
     assert "Set up the" in client.get(reverse("configuration:documents")).content.decode()
     response = client.post(
-        reverse("configuration:documents"), {"invoice_prefix": "KH", "credit_note_prefix": "KC"},
+        reverse("configuration:documents"),
+        {"invoice_prefix": "KH", "credit_note_prefix": "KC"},
         follow=True,
     )
     assert "Set up the store profile first." in response.content.decode()
@@ -261,7 +279,9 @@ def test_customer_emails_page_shows_exactly_what_the_customer_received(
 ):
     purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
     purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
-    shipment = shipment_services.shipment_create(purchase_id=purchase.pk, user=staff, agent_id=agent.pk)
+    shipment = shipment_services.shipment_create(
+        purchase_id=purchase.pk, user=staff, agent_id=agent.pk
+    )
     shipment_services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="55555555555")
     shipment_services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
     with django_capture_on_commit_callbacks(execute=True):
