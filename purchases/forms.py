@@ -77,7 +77,11 @@ class CancelForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("scope") == self.ITEMS and not any(self.item_quantities().values()):
+        if (
+            cleaned.get("scope") == self.ITEMS
+            and not self._errors
+            and not any(self.item_quantities().values())
+        ):
             raise forms.ValidationError("Enter how many of which items to cancel.")
         return cleaned
 

@@ -120,8 +120,18 @@ def purchase_cancel(
     for item, quantity in to_cancel.items():
         item.refresh_from_db()
         item.cancelled_quantity += quantity
-        run_transition(item, "follow_quantities", user=None, purchase=purchase, reason=reason)
+        moved = run_transition(
+            item, "follow_quantities", user=None, purchase=purchase, reason=reason
+        )
         item.save()
+        if not moved:  # part of the item stays open; the timeline still says what was cancelled
+            audit_record(
+                purchase=purchase,
+                subject=item,
+                action=f"Cancelled {quantity} of {item.quantity}",
+                user=user,
+                reason=reason,
+            )
 
     invoice = purchase.invoices.order_by("-issued_at").first()
     if invoice is not None:

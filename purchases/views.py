@@ -153,6 +153,8 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
                 tabs=self.tabs(counts, state),
                 page=page,
                 detail_url=DetailUrl(),
+                # Iterated here: the template's {% for %} would count the agents first.
+                agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
                 narrowed=filterset.narrowed(),
                 cap=COUNT_CAP,
                 page_title="Manage Purchases",

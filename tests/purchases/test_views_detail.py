@@ -1,0 +1,216 @@
+"""The purchase page: items and who fulfils them, addresses, payment, documents, shipments with
+tracking, the timeline, only the actions this user may take now, and a bounded number of queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from purchases import services as purchase_services
+from purchases import views
+from purchases.audit import INFIBEAM, audit_record
+from purchases.models import PartnerStatus, Purchase, PurchaseStatus
+from shipments import services as shipment_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, purchase):
+    return client.get(reverse("purchases:purchase-detail", args=[purchase.pk]))
+
+
+def buttons(html: str) -> list[str]:
+    """The labels of the action buttons the page offers (the cancel form opens from a summary)."""
+    if 'class="purchase-actions"' not in html:
+        return []
+    section = html.split('class="purchase-actions"', 1)[1].split("</section>", 1)[0]
+    found = re.findall(r"<button [^>]*data-action=[^>]*>([^<]+)</button>", section)
+    found += re.findall(r'<summary class="button[^"]*">([^<]+)</summary>', section)
+    return found
+
+
+@pytest.fixture
+def shipped_mixed(store, staff, owner, agent):
+    """A mixed purchase: two own items (one split off and shipped with an AWB, one cancelled after
+    invoicing) and one Infibeam item that Infibeam reported complete."""
+    address = factories.AddressFactory(landmark="Opposite Forum Mall", pin_code="560095")
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=2, partner=1, quantity=2, billing_address=address
+    )
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    first, second, partner = purchase.items.order_by("line_number")
+    shipment = shipment_services.shipment_create(
+        purchase_id=purchase.pk, user=staff, agent_id=agent.pk, quantities={first.pk: 2}
+    )
+    shipment_services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+    purchase_services.purchase_cancel(
+        purchase_id=purchase.pk,
+        user=owner,
+        reason="Customer changed their mind",
+        item_quantities={second.pk: 1},
+    )
+    Purchase.objects.filter(pk=purchase.pk).update(partner_status=PartnerStatus.COMPLETE)
+    audit_record(
+        purchase=purchase,
+        subject=purchase,
+        action="Partner reported",
+        user=None,
+        from_state=PartnerStatus.AWAITING,
+        to_state=PartnerStatus.COMPLETE,
+        actor_label=INFIBEAM,
+    )
+    purchase.refresh_from_db()
+    return purchase
+
+
+def test_page_shows_items_with_their_fulfiller_state_and_quantities(client, viewer, shipped_mixed):
+    client.force_login(viewer)
+    response = page_of(client, shipped_mixed)
+    assert response.status_code == 200
+    own = response.context["own_items"]
+    partner = response.context["partner_items"]
+    assert [item.line_number for item in own] == [1, 2]
+    assert [item.line_number for item in partner] == [3]
+    html = response.content.decode()
+    assert "Items the store fulfils" in html and "Items Infibeam fulfils" in html
+    assert 'badge partner">Infibeam</span>' in html and 'badge kind-own">Own</span>' in html
+    second = own[1]
+    assert (second.quantity, second.cancelled_quantity, second.open_quantity) == (2, 1, 1)
+
+
+def test_page_shows_addresses_with_landmark_pin_and_mobile(client, viewer, shipped_mixed):
+    client.force_login(viewer)
+    html = page_of(client, shipped_mixed).content.decode()
+    assert "Landmark: Opposite Forum Mall" in html
+    assert "PIN 560095" in html
+    assert 'href="tel:+919845012345"' in html
+    assert "Billing address" in html and "Shipping address" in html
+
+
+def test_page_shows_payment_invoice_and_credit_note(client, viewer, shipped_mixed):
+    client.force_login(viewer)
+    html = page_of(client, shipped_mixed).content.decode()
+    invoice = shipped_mixed.invoices.get()
+    note = invoice.credit_notes.get()
+    assert "Prepaid" in html
+    assert invoice.number in html and note.number in html
+    assert f"Against {invoice.number}: Customer changed their mind" in html
+    assert "₹" in html
+
+
+def test_shipments_show_agent_awb_and_a_tracking_link(client, viewer, shipped_mixed, agent):
+    client.force_login(viewer)
+    html = page_of(client, shipped_mixed).content.decode()
+    url = escape(agent.tracking_url("12345678901"))
+    assert f'<a href="{url}" target="_blank" rel="noopener" class="track">' in html
+    assert agent.name in html
+    assert "× 2" in html  # what the shipment carries
+
+
+def test_timeline_shows_who_when_from_to_and_why(client, viewer, shipped_mixed, owner):
+    client.force_login(viewer)
+    response = page_of(client, shipped_mixed)
+    html = response.content.decode()
+    timeline = response.context["timeline"]
+    assert [entry.action for entry in timeline][:2] == ["Issue invoice", "Invoice issued"]
+    assert "Fraud Approved → Invoiced" in html
+    assert "by Infibeam" in html and "Awaiting partner → Complete" in html
+    assert f"by {owner.get_full_name() or owner.username}" in html
+    assert "“Customer changed their mind”" in html
+    partner_entry = next(entry for entry in timeline if entry.by_partner)
+    assert partner_entry.actor_name == INFIBEAM
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("owner", ["Approve fraud check", "Deny fraud check", "Cancel purchase…"]),
+        ("staff", ["Approve fraud check", "Deny fraud check"]),
+        ("viewer", []),
+    ],
+)
+def test_confirmed_purchase_offers_each_role_only_its_actions(client, store, role, expected):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED)
+    client.force_login(getattr(factories, role)())
+    html = page_of(client, purchase).content.decode()
+    assert buttons(html) == expected
+    assert ("What you can do now" in html) == bool(expected)
+    if "Deny fraud check" in expected:
+        assert 'name="reason"' in html and "required" in html
+
+
+def test_fraud_approved_purchase_offers_the_invoice(client, store, staff):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
+    client.force_login(staff)
+    assert buttons(page_of(client, purchase).content.decode()) == ["Issue invoice"]
+
+
+def test_finished_purchases_offer_nothing(client, store, owner):
+    client.force_login(owner)
+    for status in (PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED):
+        purchase = factories.purchase_with_items(status=status)
+        assert buttons(page_of(client, purchase).content.decode()) == []
+
+
+def test_partner_only_purchase_offers_no_action_at_all(client, store, owner):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=0, partner=2)
+    client.force_login(owner)
+    html = page_of(client, purchase).content.decode()
+    assert buttons(html) == []
+    assert "Items Infibeam fulfils" in html and "nothing here can change them" in html
+
+
+def test_mixed_purchase_cancel_form_offers_own_items_only(client, store, owner):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=1, partner=1)
+    own, partner = purchase.items.order_by("line_number")
+    client.force_login(owner)
+    html = page_of(client, purchase).content.decode()
+    assert f'name="quantity_{own.pk}"' in html
+    assert f'name="quantity_{partner.pk}"' not in html
+
+
+def test_print_buttons_appear_once_printing_exists_and_only_for_printers(
+    client, shipped_mixed, staff, viewer, monkeypatch
+):
+    client.force_login(staff)
+    monkeypatch.setattr(views, "print_url", lambda: None)
+    assert "Print invoice" not in page_of(client, shipped_mixed).content.decode()
+    monkeypatch.setattr(views, "print_url", lambda: "/printing/")
+    html = page_of(client, shipped_mixed).content.decode()
+    assert 'action="/printing/"' in html
+    assert 'name="document" value="invoices"' in html
+    assert f'name="ids" value="{shipped_mixed.pk}"' in html
+    assert 'name="document" value="slips"' in html
+    client.force_login(viewer)
+    assert "/printing/" not in page_of(client, shipped_mixed).content.decode()
+
+
+def test_unknown_purchase_is_a_404(client, viewer, store):
+    client.force_login(viewer)
+    assert client.get(reverse("purchases:purchase-detail", args=[987654])).status_code == 404
+
+
+def test_page_queries_do_not_grow_with_items_shipments_or_timeline(
+    client, owner, store, staff, agent, django_assert_max_num_queries
+):
+    small = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=1)
+    large = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=8, partner=4, quantity=3
+    )
+    purchase_services.purchase_issue_invoice(purchase_id=large.pk, user=staff)
+    for item in large.items.own():
+        shipment = shipment_services.shipment_create(
+            purchase_id=large.pk, user=staff, agent_id=agent.pk, quantities={item.pk: 2}
+        )
+        shipment_services.shipment_record_awb(
+            shipment_id=shipment.pk, user=staff, awb=f"{40000000000 + item.pk}"
+        )
+    client.force_login(owner)
+    for purchase in (small, large):
+        with django_assert_max_num_queries(10):
+            response = page_of(client, purchase)
+        assert response.status_code == 200
+    assert len(response.context["shipments"]) == 8
+    assert len(response.context["timeline"]) > 15
