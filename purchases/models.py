@@ -447,6 +447,20 @@ class Item(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["purchase", "line_number"]
+        indexes = [
+            # Fulfill Shipments' "To assign agent" asks of every partly handed-over purchase whether
+            # an own item still waits for a shipment; only such items are in this partial index.
+            models.Index(
+                fields=["purchase"],
+                condition=Q(fulfilled_by=FulfilledBy.OWN)
+                & Q(
+                    quantity__gt=F("assigned_quantity")
+                    + F("handed_over_quantity")
+                    + F("cancelled_quantity")
+                ),
+                name="item_own_unassigned",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["purchase", "line_number"], name="item_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive"),

@@ -34,26 +34,28 @@ class Step:
         }[self.slug]()
 
     def rows(self) -> QuerySet:
-        """The step's rows, oldest first, with everything a row shows fetched in fixed queries."""
+        """The step's rows, oldest first (only keys: `decorate` adds what a row shows)."""
+        if self.kind == "purchase":
+            return self.queryset().order_by("placed_at", "id")
+        return self.queryset().order_by("created_at", "id")
+
+    def decorate(self, queryset: QuerySet) -> QuerySet:
+        """Everything a row shows, fetched in a fixed number of queries."""
         if self.kind == "purchase":
             own_items = Prefetch(
                 "items", queryset=Item.objects.own().order_by("line_number"), to_attr="own_items"
             )
-            return (
-                self.queryset().for_list().prefetch_related(own_items).order_by("placed_at", "id")
-            )
-        lines = Prefetch(
-            "lines",
-            queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
-            to_attr="line_list",
-        )
-        return (
-            self.queryset()
-            .for_list()
-            .select_related("purchase__customer")
-            .prefetch_related(lines)
-            .order_by("created_at", "id")
-        )
+            return queryset.for_list().prefetch_related(own_items)
+        return decorate_shipments(queryset)
+
+
+def decorate_shipments(queryset: QuerySet) -> QuerySet:
+    lines = Prefetch(
+        "lines",
+        queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
+        to_attr="line_list",
+    )
+    return queryset.for_list().select_related("purchase__customer").prefetch_related(lines)
 
 
 STEPS = [
@@ -121,13 +123,19 @@ class Page:
 MAX_PAGE = 10_000
 
 
-def page_of(queryset: QuerySet, page: str | None, per_page: int) -> Page:
+def page_of(queryset: QuerySet, page: str | None, per_page: int, *, decorate=None) -> Page:
+    """One page of an ordered queryset. The page's keys are chosen first by a narrow subquery, then
+    only those rows are read with what `decorate` adds (joins, prefetches), in the same order."""
     try:
         number = min(max(int(page or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    keys = queryset.values("pk")[offset : offset + per_page + 1]
+    rows = queryset.model._default_manager.filter(pk__in=keys)
+    if decorate is not None:
+        rows = decorate(rows)
+    rows = list(rows.order_by(*queryset.query.order_by))
     return Page(
         rows=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page
     )

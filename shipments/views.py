@@ -40,7 +40,7 @@ from .handover import (
     shipment_hand_over_in_batch,
 )
 from .models import Shipment, ShipmentItem, ShippingAgent
-from .queue import STEPS, page_of, step_counts, step_for
+from .queue import STEPS, decorate_shipments, page_of, step_counts, step_for
 
 VIEW_PURCHASE = "purchases.view_purchase"
 VIEW_SHIPMENT = "shipments.view_shipment"
@@ -113,7 +113,7 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
         step = step_for(self.request.GET.get("step"))
         per_page = self._per_page()
         counts = step_counts()
-        page = page_of(step.rows(), self.request.GET.get("page"), per_page)
+        page = page_of(step.rows(), self.request.GET.get("page"), per_page, decorate=step.decorate)
         can_fulfil = self.request.user.has_perm(FULFIL)
         context.update(
             step=step,
@@ -478,14 +478,7 @@ class ShipmentListView(PermissionRequiredMixin, TemplateView):
     per_page = 50
 
     def get_queryset(self):
-        lines = Prefetch(
-            "lines",
-            queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
-            to_attr="line_list",
-        )
-        base = (
-            Shipment.objects.for_list().select_related("purchase__customer").prefetch_related(lines)
-        )
+        base = Shipment.objects.all()
         self.filterset = ShipmentFilter(self.request.GET or None, queryset=base)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return base.none()
@@ -493,7 +486,9 @@ class ShipmentListView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         queryset = self.get_queryset()
-        page = page_of(queryset, self.request.GET.get("page"), self.per_page)
+        page = page_of(
+            queryset, self.request.GET.get("page"), self.per_page, decorate=decorate_shipments
+        )
         params = self.request.GET.copy()
         params.pop("page", None)
         query = params.urlencode()
