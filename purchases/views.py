@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from shipments.models import ShipmentItem, ShipmentStatus
+from shipments.services import ASSIGNABLE_STATES
 from webstore.panel import PanelPermissionMixin
 
 from . import services
@@ -305,6 +306,9 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
         open_own_items = [item for item in own_items if item.open_quantity > 0]
         actions = available_actions(purchase, user)
         can_cancel = open_own_items and any(a.name == CANCEL_TRANSITION for a in actions)
+        awaits_courier = purchase.status in ASSIGNABLE_STATES and any(
+            item.unassigned_quantity > 0 for item in open_own_items
+        )
         return super().get_context_data(
             page_title=f"Purchase {purchase.number}",
             active_menu="purchases",
@@ -315,6 +319,11 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
             timeline=timeline_of(purchase),
             actions=[a for a in actions if a.name in TRANSITION_SERVICES],
             cancel_form=CancelForm(open_items=open_own_items) if can_cancel else None,
+            assign_url=(
+                url_or_none("shipments:split", purchase.pk)
+                if awaits_courier and user.has_perm(FULFIL)
+                else None
+            ),
             print_url=print_url() if user.has_perm(PRINT) else None,
             here=self.request.get_full_path(),
             **kwargs,

@@ -147,6 +147,16 @@ def test_fraud_approved_purchase_offers_the_invoice(client, store, staff):
     assert buttons(page_of(client, purchase).content.decode()) == ["Issue invoice"]
 
 
+def test_invoiced_purchase_links_fulfillers_to_assigning_a_courier(client, store, staff, viewer):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=2)
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    client.force_login(staff)
+    html = page_of(client, purchase).content.decode()
+    assert f'href="{reverse("shipments:split", args=[purchase.pk])}"' in html
+    client.force_login(viewer)
+    assert "Assign a courier" not in page_of(client, purchase).content.decode()
+
+
 def test_finished_purchases_offer_nothing(client, store, owner):
     client.force_login(owner)
     for status in (PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED):
