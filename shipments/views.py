@@ -49,6 +49,7 @@ PRINT = "purchases.print_documents"
 REPORT_KEY = "shipments.bulk_report"
 LAST_SCAN_KEY = "shipments.last_scan"
 MAX_SELECTION = 500
+MAX_ID = 2**63 - 1  # the largest key the database holds: a larger "id" would crash the query
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 
 
@@ -101,7 +102,7 @@ def selected_ids(request) -> list[int]:
             pk = int(value)
         except (TypeError, ValueError):
             continue
-        if pk > 0 and pk not in ids:
+        if 0 < pk <= MAX_ID and pk not in ids:
             ids.append(pk)
     return ids
 
@@ -304,8 +305,10 @@ class FulfilActionView(PermissionRequiredMixin, View):
 def selected_ids_from_keys(data, prefix: str) -> list[int]:
     ids = []
     for key in data:
-        if key.startswith(prefix) and key[len(prefix) :].isdigit():
-            ids.append(int(key[len(prefix) :]))
+        digits = key[len(prefix) :]
+        numeric = key.startswith(prefix) and digits.isascii() and digits.isdigit()
+        if numeric and 0 < int(digits) <= MAX_ID:
+            ids.append(int(digits))
     return ids
 
 
