@@ -42,7 +42,9 @@ class Product(models.Model):
     class Meta:
         ordering = ["sku"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="product_price_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(gst_rate__in=GstRate.values), name="product_gst_rate_valid"
             ),
