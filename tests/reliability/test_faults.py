@@ -6,21 +6,30 @@ queued, and afterwards the action must still succeed. A bulk action that meets a
 on one row rolls back that row only and says so.
 """
 
+import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from purchases import services as purchase_services
-from purchases.models import Invoice, PurchaseStatus
+from purchases.models import AuditEntry, Invoice, PurchaseStatus
 from shipments import services as shipment_services
 from tests import factories
 
 from .figures import record
-from .harness import snapshot, snapshot_difference
+from .harness import postgres_only, snapshot, snapshot_difference
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +249,155 @@ def test_database_error_in_a_bulk_action_rolls_back_that_row_only(world, client,
     assert middle.status == PurchaseStatus.FRAUD_APPROVED
     assert not middle.audit_entries.exists()
     record("fault: DB error on 1 row of a 3-row bulk invoice", attempts=3, broke=0, unit="rows")
+
+
+# -- A worker killed in the middle of a bulk print ----------------------------------------------
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children first), read from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+@contextmanager
+def worker_process(tmp_path, media):
+    """A real `manage.py db_worker` on the test database; killed at the end whatever happens."""
+    db = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.reliability.worker_settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        WEBSTORE_MEDIA_ROOT=str(media),
+        WEBSTORE_VAR_DIR=str(tmp_path / "var"),
+    )
+    log = tmp_path / f"worker-{time.monotonic_ns()}.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield process, log
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def wait_for(job, condition, what: str, log, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if condition(job):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(
+        f"job never {what}: {job.status} {job.done_count}/{job.document_count}\n"
+        + log.read_text()[-3000:]
+    )
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_bulk_print_leaves_the_job_resumable(settings, tmp_path, client):
+    services = pytest.importorskip("printing.services")
+    from printing.models import PrintJobStatus
+    from printing.selection import select_documents
+
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    factories.StoreProfileFactory()
+    staff = factories.staff()
+    purchases = [
+        factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED) for _ in range(80)
+    ]
+    for purchase in purchases:
+        purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    job = services.print_job_create(
+        selection=select_documents(document="invoices", ids=[p.pk for p in purchases]), user=staff
+    )
+    client.force_login(staff)
+    detail = reverse("printing:job-detail", args=[job.pk])
+
+    # 1. A rendering process dies (out of memory, killed): the job fails and says what to do.
+    with worker_process(tmp_path, media) as (worker, log):
+        wait_for(
+            job,
+            lambda j: j.status == PrintJobStatus.RUNNING and j.done_count >= 10,
+            "started rendering",
+            log,
+        )
+        renderers = descendants(worker.pid)[1:]  # below the forkserver: the rendering processes
+        assert renderers, "no rendering process found to kill"
+        os.kill(renderers[-1], signal.SIGKILL)
+        wait_for(job, lambda j: j.status == PrintJobStatus.FAILED, "failed", log)
+    assert "Retry" in job.error, job.error
+    page = client.get(detail).content.decode()
+    assert job.error in page and "Retry" in page
+    kept = job.done_count
+    assert 0 < kept < len(purchases)
+
+    # 2. Retried, then the whole worker is killed (SIGKILL: no clean-up runs at all).
+    assert client.post(reverse("printing:job-retry", args=[job.pk])).status_code == 302
+    with worker_process(tmp_path, media) as (worker, log):
+        wait_for(
+            job,
+            lambda j: j.status == PrintJobStatus.RUNNING and j.done_count > kept,
+            "went on from where it stopped",
+            log,
+        )
+        os.killpg(worker.pid, signal.SIGKILL)
+    job.refresh_from_db()
+    assert job.status == PrintJobStatus.RUNNING and job.done_count < len(purchases)
+    assert client.get(reverse("shipments:fulfil")).status_code == 200  # the panel still works
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=job.heartbeat_at - timedelta(minutes=5))
+    page = client.get(detail).content.decode()
+    assert "stopped responding" in page and "Retry" in page
+
+    # 3. Retried once more, a fresh worker finishes it: every invoice once, recorded once.
+    kept = job.done_count
+    assert client.post(reverse("printing:job-retry", args=[job.pk])).status_code == 302
+    with worker_process(tmp_path, media) as (worker, log):
+        wait_for(
+            job,
+            lambda j: j.status in (PrintJobStatus.DONE, PrintJobStatus.FAILED),
+            "finished",
+            log,
+            timeout=300,
+        )
+    assert job.status == PrintJobStatus.DONE, job.error
+    assert job.attempt == 3 and kept > 0
+    pdf = b"".join(client.get(reverse("printing:job-download", args=[job.pk])).streaming_content)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= len(purchases)
+    printed = AuditEntry.objects.filter(action="Tax invoice printed")
+    assert printed.count() == len(purchases)
+    assert printed.values("subject_id").distinct().count() == len(purchases)
+    record(
+        "worker killed mid bulk print (renderer, then worker)", attempts=2, broke=0, unit="kills"
+    )
