@@ -276,7 +276,7 @@ def test_list_runs_the_same_few_queries_for_5_and_40_rows(client, owner, store):
             factories.purchase_with_items(own=1, partner=1)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(LIST, {"sort": "-amount"})
-        assert len(response.context["page"].rows) == count
+        assert len(response.context["page"].rows) == min(count, views.PAGE_SIZE)
         return len(captured)
 
     small, large = queries_for(5), queries_for(40)

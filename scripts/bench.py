@@ -1,0 +1,406 @@
+#!/usr/bin/env python
+"""Speed benchmark (`make bench`): the pages staff use all day, at 1,000 and 100,000 purchases.
+
+Seeds each size once into its own SQLite database under var/bench/ (`seed_demo --purchases N
+--seed S`; a database already seeded with the same N and S is reused), then, in a fresh process per
+size, logs in as `owner` with Django's test client and measures each page: one warm-up request,
+then the median server time of --repeat requests and the most queries any of them ran. It prints
+one table with both sizes, the ratio of the two times and PASS/FAIL against the issue's targets
+(25 ms, 10 queries, 100k no slower than 1.2 × 1k). It reports; it does not gate: the exit status
+is 0 unless the benchmark itself crashes.
+
+    .venv/bin/python scripts/bench.py                        # both sizes, every case
+    .venv/bin/python scripts/bench.py --only "Manage Purchases" --repeat 9
+
+Adding cases (e.g. the PDF benchmarks): put a module `scripts/bench_<topic>.py` next to this one
+defining
+
+    def cases(ctx):                     # ctx: see Context below
+        return [Case("Print 50 invoices", lambda: ctx.client.post(url, data), max_ms=2000,
+                     max_queries=None, max_ratio=None)]
+
+Every such module is imported in the measuring process after Django is set up; its cases join
+the table. A limit set to None is shown but not judged. A run callable returns the response (its
+status must be below 400) or None.
+"""
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+PYTHON = sys.executable
+SETTINGS = "webstore.settings.test"  # DEBUG off, as in production; the database comes from the env
+
+MAX_MS = 25.0
+MAX_QUERIES = 10
+MAX_RATIO = 1.2
+PAGES = 5  # purchase pages measured in turn
+
+
+@dataclass
+class Case:
+    """One thing to time. `run` does one request (or other work) and returns its response."""
+
+    name: str
+    run: Callable
+    max_ms: float | None = MAX_MS
+    max_queries: int | None = MAX_QUERIES
+    max_ratio: float | None = MAX_RATIO
+
+
+@dataclass
+class Context:
+    """What a case needs: a client logged in as owner, the size, and sample rows to look at."""
+
+    client: object
+    size: int
+    sample: dict = field(default_factory=dict)
+
+
+# -- seeding (parent process) -------------------------------------------------------------------
+
+
+def database_dir(size: int, seed: int) -> Path:
+    return BENCH_DIR / f"purchases-{size}-seed-{seed}"
+
+
+def ensure_seeded(size: int, seed: int) -> Path:
+    """The var dir of a database holding `size` seeded purchases, seeding it if needed."""
+    var_dir = database_dir(size, seed)
+    marker = var_dir / "seeded.json"
+    env = {**os.environ, "WEBSTORE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": SETTINGS}
+    var_dir.mkdir(parents=True, exist_ok=True)
+    wanted = {"purchases": size, "seed": seed}
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        # Reused: only apply migrations added since (new indexes, for instance).
+        subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+        return var_dir
+    for stale in var_dir.glob("webstore.sqlite3*"):
+        stale.unlink()
+    marker.unlink(missing_ok=True)
+    print(f"Seeding {size:,} purchases (seed {seed}) into {var_dir} ...", flush=True)
+    started = time.perf_counter()
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [*manage, "seed_demo", "--purchases", str(size), "--seed", str(seed)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    marker.write_text(json.dumps(wanted))
+    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    return var_dir
+
+
+def measure_in_child(size: int, var_dir: Path, repeat: int, only: str | None) -> dict:
+    env = {**os.environ, "WEBSTORE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": SETTINGS}
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = Path(out.name)
+    command = [
+        PYTHON,
+        __file__,
+        "--measure",
+        str(size),
+        "--repeat",
+        str(repeat),
+        "--out",
+        str(out_path),
+    ]
+    if only:
+        command += ["--only", only]
+    try:
+        subprocess.run(command, env=env, cwd=ROOT, check=True)
+        return json.loads(out_path.read_text())
+    finally:
+        out_path.unlink(missing_ok=True)
+
+
+# -- measuring (child process, one database) ----------------------------------------------------
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+def login_owner(client) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username="owner").first()
+    if user is None:
+        raise SystemExit("The benchmark database has no user 'owner'; seed_demo should make it.")
+    client.force_login(user)
+
+
+def sample_rows() -> dict:
+    """Purchases in the middle of the store with a recorded AWB: searched for and opened."""
+    from django.utils import timezone
+
+    from purchases.models import Purchase
+    from shipments.models import Shipment
+
+    with_awb = Shipment.objects.exclude(awb=None).exclude(awb="").order_by("id")
+    total = with_awb.count()
+    if total:
+        middle = total // 2
+        shipments = list(with_awb.select_related("purchase__customer")[middle : middle + PAGES])
+        purchases = [shipment.purchase for shipment in shipments]
+    else:
+        shipments, purchases = [], list(Purchase.objects.order_by("id")[:PAGES])
+    purchase = purchases[0]
+    mobile = purchase.customer.mobile
+    return {
+        "purchase_ids": [p.pk for p in purchases],
+        "page_numbers": [p.number for p in purchases],
+        "customer_name": purchase.customer.name,
+        "mobile_as_typed": f"+91 {mobile[:5]} {mobile[5:]}",
+        "payment_method": purchase.payment_method,
+        "placed_after": (timezone.localtime(purchase.placed_at).date()).replace(day=1).isoformat(),
+        "awb": shipments[0].awb.lower() if shipments else "",
+    }
+
+
+def in_turn(client, urls: list[str]):
+    """A run that requests the next of `urls` each time (several pages, one median)."""
+    turn = iter(range(1_000_000))
+    return lambda: client.get(urls[next(turn) % len(urls)])
+
+
+def get(client, url: str, params: dict | None = None):
+    return lambda: client.get(url, params or {})
+
+
+def builtin_cases(ctx: Context) -> list[Case]:
+    from django.urls import NoReverseMatch, reverse
+
+    from purchases.models import PurchaseStatus
+
+    client, sample = ctx.client, ctx.sample
+    purchases = reverse("purchases:purchase-list")
+    cases = [
+        Case(f"Manage Purchases · {label}", get(client, purchases, {"state": value}))
+        for value, label in PurchaseStatus.choices
+    ]
+    cases += [
+        Case("Manage Purchases · All", get(client, purchases)),
+        Case(
+            "Manage Purchases · filtered search",
+            get(
+                client,
+                purchases,
+                {
+                    "q": sample["customer_name"],
+                    "payment": sample["payment_method"],
+                    "placed_after": sample["placed_after"],
+                },
+            ),
+        ),
+        Case(
+            "Manage Purchases · search by mobile",
+            get(client, purchases, {"q": sample["mobile_as_typed"]}),
+        ),
+    ]
+    if sample["awb"]:
+        cases.append(
+            Case("Manage Purchases · search by AWB", get(client, purchases, {"q": sample["awb"]}))
+        )
+    try:
+        fulfil = reverse("shipments:fulfil")
+    except NoReverseMatch:
+        fulfil = None
+    if fulfil:
+        for slug, label in fulfil_steps():
+            cases.append(Case(f"Fulfill Shipments · {label}", get(client, fulfil, {"step": slug})))
+    with contextlib.suppress(NoReverseMatch):
+        cases.append(Case("Manage Shipments", get(client, reverse("shipments:shipment-list"))))
+    pages = [reverse("purchases:purchase-detail", args=[pk]) for pk in sample["purchase_ids"]]
+    cases.append(Case(f"Purchase page ({len(pages)} in turn)", in_turn(client, pages)))
+    return cases
+
+
+def fulfil_steps() -> list[tuple[str, str]]:
+    try:
+        from shipments.queue import STEPS
+    except ImportError:
+        return [(str(number), f"step {number}") for number in range(1, 6)]
+    return [(step.slug, step.label) for step in STEPS]
+
+
+def hook_cases(ctx: Context) -> list[Case]:
+    """Cases from every scripts/bench_*.py."""
+    cases = []
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(f"bench_hooks.{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if hasattr(module, "cases"):
+            cases.extend(module.cases(ctx))
+    return cases
+
+
+def time_case(case: Case, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def once():
+        with CaptureQueriesContext(connection) as queries:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = case.run()
+            elapsed = (time.perf_counter() - started) * 1000
+            cpu = (time.process_time() - cpu_started) * 1000
+        status = getattr(response, "status_code", 200)
+        if status >= 400:
+            raise RuntimeError(f"HTTP {status}")
+        return elapsed, cpu, len(queries)
+
+    try:
+        once()  # warm-up: templates compiled, caches filled
+        runs = [once() for _ in range(repeat)]
+    except Exception as error:  # noqa: BLE001 - a broken page is reported, not fatal
+        return {"error": f"{type(error).__name__}: {error}"}
+    return {
+        "ms": statistics.median(ms for ms, _, _ in runs),
+        "cpu_ms": statistics.median(cpu for _, cpu, _ in runs),
+        "queries": max(queries for _, _, queries in runs),
+    }
+
+
+def measure(size: int, repeat: int, only: str | None, out: Path) -> None:
+    setup_django()
+    from django.test import Client
+
+    client = Client()
+    login_owner(client)
+    ctx = Context(client=client, size=size, sample=sample_rows())
+    results = {}
+    for case in builtin_cases(ctx) + hook_cases(ctx):
+        if only and only.lower() not in case.name.lower():
+            continue
+        results[case.name] = {
+            **time_case(case, repeat),
+            "limits": [case.max_ms, case.max_queries, case.max_ratio],
+        }
+    out.write_text(json.dumps({"size": size, "sample": ctx.sample, "results": results}))
+
+
+# -- the report (parent process) ----------------------------------------------------------------
+
+
+def verdict(small: dict, large: dict, clock: str) -> tuple[str, str]:
+    if "error" in small or "error" in large:
+        return "", "ERROR " + (large.get("error") or small.get("error"))
+    max_ms, max_queries, max_ratio = large["limits"]
+    ratio = large[clock] / small[clock] if small[clock] else float("inf")
+    failures = []
+    for figures in (small, large):
+        if max_ms is not None and figures[clock] > max_ms:
+            failures.append(f"> {max_ms:g} ms")
+        if max_queries is not None and figures["queries"] > max_queries:
+            failures.append(f"> {max_queries} queries")
+    if max_ratio is not None and ratio > max_ratio:
+        failures.append(f"ratio > {max_ratio:g}")
+    shown = f"{ratio:5.2f}"
+    return shown, "FAIL " + ", ".join(dict.fromkeys(failures)) if failures else "PASS"
+
+
+def report(sizes: list[int], measured: dict[int, dict], clock: str) -> None:
+    small, large = sizes[0], sizes[-1]
+    names = list(measured[large]["results"]) or list(measured[small]["results"])
+    width = max([len(name) for name in names] + [30])
+
+    def cells(figures):
+        if "error" in figures:
+            return f"{'-':>7} {'-':>7} {'-':>3}"
+        return f"{figures['ms']:7.1f} {figures['cpu_ms']:7.1f} {figures['queries']:3d}"
+
+    head = (
+        f"{'':<{width}}  {f'{small:,} purchases':^19}  {f'{large:,} purchases':^19}\n"
+        f"{'case':<{width}}  {'ms':>7} {'cpu ms':>7} {'q':>3}  {'ms':>7} {'cpu ms':>7} {'q':>3}"
+        f"  {'ratio':>5}  verdict"
+    )
+    print()
+    print(head)
+    print("-" * (width + 62))
+    passed = 0
+    for name in names:
+        a = measured[small]["results"].get(name, {"error": "not measured"})
+        b = measured[large]["results"].get(name, {"error": "not measured"})
+        ratio, judged = verdict(a, b, clock)
+        passed += judged == "PASS"
+        print(f"{name:<{width}}  {cells(a)}  {cells(b)}  {ratio:>5}  {judged}")
+    print()
+    judged_on = "wall-clock" if clock == "ms" else "CPU"
+    print(
+        f"{passed} of {len(names)} pass on {judged_on} time (median of the runs after a warm-up; "
+        f"targets {MAX_MS:g} ms, {MAX_QUERIES} queries, {large:,} no slower than {MAX_RATIO:g} × "
+        f"{small:,}). 'ms' is wall-clock server time, 'cpu ms' this process's CPU time: on a busy "
+        "machine the first waits for a CPU, the second does not."
+    )
+    sample = measured[large]["sample"]
+    print(
+        f"Searched at {large:,}: mobile {sample['mobile_as_typed']!r}, AWB {sample['awb']!r}, "
+        f"name {sample['customer_name']!r}; purchase pages {', '.join(sample['page_numbers'])}."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="purchase counts, smallest first")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", help="only the cases whose name contains this")
+    parser.add_argument(
+        "--judge",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="judge the targets on wall-clock time (default) or on CPU time (a busy machine)",
+    )
+    parser.add_argument(
+        "--var-dir",
+        action="append",
+        default=[],
+        metavar="SIZE=DIR",
+        help="measure an already seeded WEBSTORE_VAR_DIR for that size instead of seeding",
+    )
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:
+        measure(args.measure, args.repeat, args.only, args.out)
+        return
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    given = {int(size): Path(path) for size, path in (item.split("=", 1) for item in args.var_dir)}
+    measured = {}
+    for size in sizes:
+        var_dir = given.get(size) or ensure_seeded(size, args.seed)
+        print(f"Measuring {size:,} purchases ...", flush=True)
+        measured[size] = measure_in_child(size, var_dir, args.repeat, args.only)
+    report(sizes, measured, "ms" if args.judge == "wall" else "cpu_ms")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except subprocess.CalledProcessError as error:
+        print(f"bench: a step failed: {' '.join(map(str, error.cmd))}", file=sys.stderr)
+        sys.exit(1)
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)
