@@ -115,9 +115,9 @@ class PrintJobDownloadView(PermissionRequiredMixin, View):
             handle = job.file.open("rb")
         except FileNotFoundError:
             raise Http404("The PDF of this job is no longer kept.") from None
-        response = FileResponse(handle, content_type="application/pdf", filename=job.filename)
-        response["Content-Disposition"] = f'inline; filename="{job.filename}"'
-        return response
+        return FileResponse(
+            handle, content_type="application/pdf", as_attachment=True, filename=job.filename
+        )
 
 
 class PrintJobRetryView(PermissionRequiredMixin, View):

@@ -58,7 +58,7 @@ def test_more_than_twenty_documents_become_a_job_that_can_be_downloaded(
 
     pdf = client.get(download)
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == f'inline; filename="{job.filename}"'
+    assert pdf["Content-Disposition"] == f'attachment; filename="{job.filename}"'
     content = b"".join(pdf.streaming_content)
     decoded = barcodes_per_page(content, dpi=150)
     assert [codes[0][1] for codes in decoded] == [s.awb for s in shipments]

@@ -4,7 +4,7 @@ import pytest
 
 from purchases.models import AuditEntry
 from shipments.documents import (
-    barcode_svg,
+    barcode_image,
     code128_modules,
     manifest_pdf,
     slip_queryset,
@@ -97,12 +97,13 @@ def test_long_awb_still_fits_and_decodes(store, staff):
     assert barcodes_per_page(slips_of(shipment)) == [[(CODE128, awb)]]
 
 
-def test_barcode_is_one_svg_path_with_quiet_zones():
+def test_barcode_is_one_pixel_a_module_with_quiet_zones():
     modules = code128_modules("12345678901")
     assert modules.startswith("11010011100")  # start code C: eleven digits pack in pairs
-    svg = str(barcode_svg("12345678901"))
-    assert svg.count("<path") == 1
-    assert f'viewBox="0 0 {len(modules) + 20} 1"' in svg
+    image = barcode_image("12345678901")
+    assert image["src"].startswith("data:image/png;base64,")
+    assert image["modules"] == len(modules) + 20
+    assert image["width_mm"] == f"{(len(modules) + 20) * 0.5:.3f}"  # 4 dots a module at 203 dpi
 
 
 def test_manifest_lists_shipments_with_counts_and_cod_total(store, staff, agent):
