@@ -415,8 +415,11 @@ class PurchaseTransitionView(PanelPermissionMixin, View):
         purchase = get_object_or_404(Purchase, pk=pk)
         form = TransitionForm(request.POST)
         service = TRANSITION_SERVICES.get(form.data.get("transition", ""))
-        if not form.is_valid() or service is None:
+        if service is None:
             messages.error(request, "That is not an action of a purchase; nothing was done.")
+            return redirect(purchase_url(purchase))
+        if not form.is_valid():
+            messages.error(request, form_errors_text(form))
             return redirect(purchase_url(purchase))
         name = form.cleaned_data["transition"]
         try:

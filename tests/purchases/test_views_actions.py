@@ -75,6 +75,14 @@ def test_issue_invoice_twice_issues_one_invoice(client, staff, store):
     assert "already Invoiced" in said(second)
 
 
+def test_an_overlong_reason_is_refused_with_the_reason(client, staff, confirmed):
+    client.force_login(staff)
+    data = {"transition": "deny_fraud", "reason": "x" * 1001}
+    response = client.post(transition_url(confirmed), data)
+    assert "at most 1000 characters" in said(response) and "Nothing was done" in said(response)
+    assert status_of(confirmed) == PurchaseStatus.CONFIRMED
+
+
 def test_a_transition_not_allowed_now_is_refused_with_the_reason(client, staff, store):
     purchase = factories.purchase_with_items(status=PurchaseStatus.COMPLETE)
     client.force_login(staff)
