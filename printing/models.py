@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 # A running job whose worker has not reported for this long has most likely been stopped.
 STALE_AFTER = timedelta(minutes=2)
+QUEUED_TOO_LONG = timedelta(minutes=1)
 
 
 class DocumentSet(models.TextChoices):
@@ -108,6 +109,13 @@ class PrintJob(ConcurrentTransitionMixin, models.Model):
             self.status == PrintJobStatus.RUNNING
             and last is not None
             and timezone.now() - last > STALE_AFTER
+        )
+
+    def is_waiting_long(self) -> bool:
+        """Queued for a while: no background worker seems to be running."""
+        return (
+            self.status == PrintJobStatus.QUEUED
+            and timezone.now() - self.created_at > QUEUED_TOO_LONG
         )
 
     def can_retry(self) -> bool:

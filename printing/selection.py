@@ -68,6 +68,9 @@ def _filename(stem: str, first: str, count: int, suffix: str = "") -> str:
     return f"{stem}-{_safe(first)}{more}{suffix}.pdf"
 
 
+MAX_ID = 2**63 - 1  # the largest key the database can hold
+
+
 def parse_ids(raw: Iterable, document: str) -> tuple[int, ...]:
     """Whole positive numbers, duplicates dropped, order kept; InvalidInput otherwise."""
     one, many = WHAT[document]
@@ -76,7 +79,8 @@ def parse_ids(raw: Iterable, document: str) -> tuple[int, ...]:
         text = str(value).strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) == 0:
+        # isascii: "²" is a digit to str.isdigit() but not to int(); beyond MAX_ID the query fails
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
             raise InvalidInput(f"{text[:20]!r} is not a {one} id.")
         number = int(text)
         if number not in seen:

@@ -95,6 +95,10 @@ def test_queued_job_page_shows_progress_and_polls(
     assert client.get(reverse("printing:job-download", args=[job.pk])).status_code == 404
     status = client.get(reverse("printing:job-status", args=[job.pk])).json()
     assert (status["status"], status["done"], status["finished"]) == ("queued", 0, False)
+    assert "No background worker has taken this job yet" not in html
+    PrintJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    html = client.get(response["Location"]).content.decode()
+    assert "No background worker has taken this job yet" in html
 
 
 def test_double_submit_gives_back_the_same_job(
