@@ -429,7 +429,12 @@ class HandoverScanView(PermissionRequiredMixin, FormView):
         )
 
     def form_invalid(self, form):
-        return self._answer(ok=False, message="Nothing was scanned.", code="")
+        code = (self.request.POST.get("code") or "").strip()
+        if not code:
+            return self._answer(ok=False, message="Nothing was scanned.", code="")
+        return self._answer(
+            ok=False, message="That is not an AWB or a shipment reference.", code=code[:40]
+        )
 
     def _answer(self, *, ok: bool, message: str, code: str, result=None):
         if wants_json(self.request):

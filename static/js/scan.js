@@ -98,6 +98,9 @@
     })
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        if (response.redirected && response.url.indexOf("/login") !== -1) {
+          throw new Error("you were logged out; reload the page and log in");
+        }
         if (type.indexOf("application/json") === -1) {
           throw new Error("the server answered " + response.status + "; reload the page");
         }

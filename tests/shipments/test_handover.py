@@ -229,3 +229,14 @@ def test_handover_email_is_plain_text_and_says_the_cash_to_collect(
     body = mail.outbox[0].body
     assert body.startswith("Dear Ananya D'Souza,")  # plain text: nothing HTML-escaped
     assert f"Cash on delivery: please keep {format_inr(shipment.cod_amount)} ready" in body
+
+
+def test_a_scan_that_is_no_code_at_all_is_refused_clearly(client, store, staff):
+    client.force_login(staff)
+    assert client.post(SCAN, {"code": "   "}, **JSON).json()["message"] == "Nothing was scanned."
+    answer = client.post(SCAN, {"code": "X" * 500}, **JSON).json()
+    assert answer == {
+        **answer,
+        "ok": False,
+        "message": "That is not an AWB or a shipment reference.",
+    }
