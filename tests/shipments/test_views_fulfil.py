@@ -225,6 +225,8 @@ def test_hand_over_selected_puts_them_in_a_batch_per_courier(client, store, staf
     assert (
         first.purchase.__class__.objects.get(pk=first.purchase_id).status == PurchaseStatus.COMPLETE
     )
+    page = client.get(FULFIL, {"step": "handover"}).content.decode()
+    assert "finish the handover" in page and reverse("shipments:scan") in page
 
 
 def test_bad_input_never_breaks_the_action(client, store, staff):
