@@ -50,6 +50,24 @@ NASTY = [
     "{}",
     "?page=2&page=3",
     "unknown",
+    "²",
+    "١٢٣",
+    "１２３",
+]
+
+# The values most likely to break a parser, tried in every field of every form at once.
+SHARP = [
+    "",
+    "-1",
+    "9" * 400,
+    "18446744073709551616",
+    "²",
+    "a\x00b",
+    "1e999",
+    "2026-02-30",
+    "=cmd|' /C calc'!A0",
+    "<script>alert(1)</script>",
+    "ĀĀĀ ₹ 😀 \u202e",
 ]
 
 # Text without lone surrogates (a URL or form cannot carry them) and with control characters.
@@ -114,49 +132,77 @@ class Form:
 
 
 class FormParser(HTMLParser):
-    """Every <form> of a page with its named fields, select options and submit buttons."""
+    """Every <form> of a page with its named fields, select options and submit buttons,
+    including controls outside it that name it (form="id"); a button's formaction makes a form
+    of its own."""
 
     def __init__(self, page_url: str):
         super().__init__(convert_charrefs=True)
         self.page_url = page_url
         self.forms: list[Form] = []
+        self._by_id: dict[str, Form] = {}
         self._form: Form | None = None
         self._select: Field | None = None
-        self._textarea: Field | None = None
+        self._outside: list[tuple[str, Field, dict]] = []  # (form id, field, attributes)
+
+    def _action(self, raw: str | None) -> str:
+        target = urlsplit(urljoin(self.page_url, raw or self.page_url))
+        return target.path + (f"?{target.query}" if target.query else "")
+
+    def _add(self, field: Field, attrs: dict) -> None:
+        owner = attrs.get("form")
+        if owner:
+            self._outside.append((owner, field, attrs))
+        elif self._form is not None:
+            self._form.fields.append(field)
+            if attrs.get("formaction"):
+                self._outside.append(("", field, attrs | {"of": self._form}))
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            action = urljoin(self.page_url, attrs.get("action") or self.page_url)
-            self._form = Form((attrs.get("method") or "get").upper(), urlsplit(action).path)
-            query = urlsplit(action).query
-            if query:
-                self._form.action += "?" + query
+            self._form = Form(
+                (attrs.get("method") or "get").upper(), self._action(attrs.get("action"))
+            )
             self.forms.append(self._form)
-        elif self._form is None or not attrs.get("name"):
+            if attrs.get("id"):
+                self._by_id[attrs["id"]] = self._form
             return
-        elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            self._form.fields.append(Field(attrs["name"], kind, attrs.get("value") or ""))
-        elif tag == "button":
-            kind = (attrs.get("type") or "submit").lower()
-            self._form.fields.append(Field(attrs["name"], kind, attrs.get("value") or ""))
-        elif tag == "select":
-            self._select = Field(attrs["name"], "select")
-            self._form.fields.append(self._select)
-        elif tag == "textarea":
-            self._textarea = Field(attrs["name"], "textarea")
-            self._form.fields.append(self._textarea)
         if tag == "option" and self._select is not None and "value" in attrs:
             self._select.options.append(attrs["value"])
+        if not attrs.get("name"):
+            return
+        if tag in ("input", "button"):
+            default = "text" if tag == "input" else "submit"
+            kind = (attrs.get("type") or default).lower()
+            self._add(Field(attrs["name"], kind, attrs.get("value") or ""), attrs)
+        elif tag in ("select", "textarea"):
+            field = Field(attrs["name"], tag)
+            self._add(field, attrs)
+            if tag == "select":
+                self._select = field
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
-            self._textarea = None
+
+    def close(self):
+        super().close()
+        for owner, control, attrs in self._outside:
+            form = attrs.get("of") or self._by_id.get(owner)
+            if form is None:
+                continue
+            if attrs.get("formaction"):
+                variant = Form(
+                    (attrs.get("formmethod") or form.method).upper(),
+                    self._action(attrs["formaction"]),
+                    [f for f in form.fields if f.kind not in ("submit", "button")] + [control],
+                )
+                self.forms.append(variant)
+            elif control not in form.fields:
+                form.fields.append(control)
 
 
 class LinkParser(HTMLParser):
@@ -187,6 +233,7 @@ def variants_of(page_url: str, html: str, limit: int = 8) -> list[str]:
 def forms_of(page_url: str, html: str) -> list[Form]:
     parser = FormParser(page_url)
     parser.feed(html)
+    parser.close()
     return parser.forms
 
 

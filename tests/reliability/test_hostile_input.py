@@ -30,6 +30,7 @@ from .harness import invariant_violations, snapshot, snapshot_difference
 from .hostile import (
     ANY_TEXT,
     EXTRA_QUERY_PARAMETERS,
+    SHARP,
     forget_last_report,
     forms_of,
     hostile_value,
@@ -162,6 +163,10 @@ def test_query_parameters_never_give_a_500_and_change_nothing(name, dataset, own
 # -- POST forms -------------------------------------------------------------------------------
 
 
+def fillable(field) -> bool:
+    return field.kind not in ("submit", "button", "file") and field.name != "csrfmiddlewaretoken"
+
+
 def fill_form(data, form, dataset):
     """A submission of the form: a button, and for each field its own value or a hostile one."""
     payload = {}
@@ -171,7 +176,7 @@ def fill_form(data, form, dataset):
         payload[button.name] = data.draw(st.one_of(st.just(button.value), hostile_value()))
     real_ids = [str(pk) for pk in (dataset.purchase.pk, dataset.shipment.pk, dataset.confirmed.pk)]
     for field in form.fields:
-        if field.kind in ("submit", "button", "file") or field.name == "csrfmiddlewaretoken":
+        if not fillable(field):
             continue
         own = [field.value] if field.value else []
         choice = data.draw(st.sampled_from(["own", "hostile", "omit", "many"]))
@@ -210,22 +215,36 @@ def test_forms_never_give_a_500_and_refusals_change_nothing(name, dataset, owner
                 forms.append(form)
     tried, broke = 0, []
 
+    def submit(form, payload):
+        nonlocal tried
+        forget_last_report(owner_client)
+        before = snapshot()
+        response = owner_client.post(form.action, payload)
+        tried += 1
+        problem = f"POST {form.action} {payload!r}: "
+        assert response.status_code < 500, problem + str(response.status_code)
+        assert not off_site(response), problem + f"redirects off-site: {response['Location']}"
+        if was_refused(response, owner_client):
+            changed = snapshot_difference(before, snapshot())
+            assert not changed, problem + f"refused ({response.status_code}), changed {changed}"
+
     def attack(form):
+        # Every field at once with each of the sharpest values, for each button of the form...
+        for value in SHARP:
+            for button in form.buttons or [None]:
+                payload = {field.name: value for field in form.fields if fillable(field)}
+                if button is not None:
+                    payload[button.name] = button.value
+                try:
+                    submit(form, payload)
+                except AssertionError as error:
+                    broke.append(str(error))
+
+        # ...then field by field, drawn by hypothesis.
         @FUZZ
         @given(data=st.data())
         def fuzz(data):
-            nonlocal tried
-            payload = fill_form(data, form, dataset)
-            forget_last_report(owner_client)
-            before = snapshot()
-            response = owner_client.post(form.action, payload)
-            tried += 1
-            problem = f"POST {form.action} {payload!r}: "
-            assert response.status_code < 500, problem + str(response.status_code)
-            assert not off_site(response), problem + f"redirects off-site: {response['Location']}"
-            if was_refused(response, owner_client):
-                changed = snapshot_difference(before, snapshot())
-                assert not changed, problem + f"refused ({response.status_code}), changed {changed}"
+            submit(form, fill_form(data, form, dataset))
 
         try:
             fuzz()

@@ -6,12 +6,14 @@ override, the view's own model (DetailView, UpdateView...), a model named like t
 the URL, and last a placeholder id that does not exist (the page should then answer 404).
 """
 
+import importlib
 import re
 import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from purchases import services as purchase_services
@@ -22,6 +24,7 @@ from tests import factories
 from webstore.roles import VIEWER
 
 PLACEHOLDER_ID = 987654321
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 # URL name -> {argument: a literal value, or "model:<app_label.Model>"}, where guessing fails.
 ARGUMENT_OVERRIDES = {
@@ -87,6 +90,13 @@ def argument_names(pattern: URLPattern) -> dict[str, str]:
     }
 
 
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
 def _model(label: str):
     try:
         return apps.get_model(label)
@@ -113,9 +123,12 @@ def _model_for(route: Route, argument: str):
             if not label:
                 continue
             try:
-                return apps.get_app_config(label).get_model(word)
-            except (LookupError, ValueError):
+                models = list(apps.get_app_config(label).get_models())
+            except LookupError:
                 continue
+            for model in models:  # "job" in printing names PrintJob, "batch" HandoverBatch
+                if word and model._meta.model_name.endswith(word):
+                    return model
     return None
 
 
@@ -184,6 +197,7 @@ class Dataset:
         self.batch = HandoverBatch.objects.create(agent=self.agent, opened_by=self.owner)
         self.confirmed = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=1)
         self._partner_secret()
+        self._print_job()
         self.preferred = {
             get_user_model(): self.clerk,  # actions on users hit someone who is not logged in
         }
@@ -193,6 +207,18 @@ class Dataset:
         feed_settings = _model("partners.PartnerFeedSettings")
         if feed_settings is not None and hasattr(feed_settings.objects, "current"):
             feed_settings.objects.current()
+
+    def _print_job(self) -> None:
+        services = _module("printing.services")
+        selection = _module("printing.selection")
+        if services and selection:
+            with override_settings(TASKS=QUEUE_ONLY):  # queued, not rendered: pages only need a row
+                services.print_job_create(
+                    selection=selection.select_documents(
+                        document="invoices", ids=[self.purchase.pk]
+                    ),
+                    user=self.owner,
+                )
 
     def instance_of(self, model):
         if model in self.preferred:
