@@ -95,7 +95,7 @@ def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[
 
 
 def step_counts() -> dict[str, int]:
-    return capped_counts({step.slug: step.queryset() for step in STEPS})
+    return capped_counts({step.slug: step.queryset() for step in STEPS}, cap=COUNT_CAP)
 
 
 @dataclass

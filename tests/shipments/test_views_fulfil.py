@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from purchases import services as purchase_services
 from purchases.models import PaymentMethod, PurchaseStatus
-from shipments import services
+from shipments import queue, services
 from shipments.models import ShipmentStatus
 from tests import factories
 
@@ -261,3 +261,14 @@ def test_print_buttons_only_once_printing_is_installed(client, store, staff, age
     monkeypatch.setattr("shipments.views.print_url", lambda: "/printing/")
     page = client.get(FULFIL, {"step": "print"}).content.decode()
     assert 'formaction="/printing/"' in page and 'value="slips"' in page
+
+
+def test_tab_counts_stop_at_the_cap_and_say_so(client, store, staff, monkeypatch):
+    for _ in range(3):
+        factories.purchase_with_items()
+    assert queue.capped_counts({"review": queue.STEPS[0].queryset()}, cap=2) == {"review": 2}
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    monkeypatch.setattr("shipments.templatetags.shipment_tags.COUNT_CAP", 2)
+    client.force_login(staff)
+    page = client.get(FULFIL).content.decode()
+    assert 'data-step="review">Review fraud<span class="count">2+</span>' in page
