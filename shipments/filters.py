@@ -10,6 +10,14 @@ from .models import Shipment, ShipmentStatus, ShippingAgent
 from .services import normalise_awb
 
 
+def _date_range_widget(*names: str):
+    """Two date inputs, each with its own accessible name (one <label> cannot name both)."""
+    widget = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    for part, name in zip(widget.widgets, names, strict=True):
+        part.attrs["aria-label"] = name
+    return widget
+
+
 class ShipmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="AWB or purchase number",
@@ -27,7 +35,7 @@ class ShipmentFilter(django_filters.FilterSet):
     created = django_filters.DateFromToRangeFilter(
         label="Created (from – to)",
         field_name="created_at",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=_date_range_widget("Created from", "Created to"),
     )
     has_awb = django_filters.BooleanFilter(
         label="AWB",
