@@ -31,7 +31,6 @@ from django.db import connection
 from django.urls import reverse
 
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
-from shipments import services as shipment_services
 from shipments.models import Shipment, ShipmentStatus
 from tests import factories
 
@@ -279,8 +278,8 @@ def test_two_servers_and_a_worker_fulfil_each_purchase_once(stack):
     shipments = list(Shipment.objects.filter(purchase_id__in=ids).order_by("pk"))
     awbs = {f"awb-{s.pk}": f"{70000000000 + s.pk}" for s in shipments}
     at_once(sessions, lambda s: s.post(fulfil, {"action": "record_awb", **awbs}))
-    for shipment in shipments:  # no printing endpoint yet: the slip is marked printed directly
-        shipment_services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    slips = {"document": "slips", "ids": [s.pk for s in shipments], "next": "/"}
+    at_once(sessions, lambda s: s.post(reverse("printing:print"), slips))  # PDFs, rendered there
     at_once(sessions, bulk("hand_over"))
     emails = wait_for_emails(logs["worker"], expected=len(shipments))
 
