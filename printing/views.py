@@ -6,7 +6,7 @@ shows its progress and, when done, the download link.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -109,12 +109,18 @@ class PrintJobDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(PrintJob, pk=pk)
-        if not job.is_done() or not job.file:
-            raise Http404("This job has no PDF to download.")
+        if not job.is_done():
+            messages.info(
+                request, f"{job} has no PDF yet: it is {job.get_status_display().lower()}."
+            )
+            return redirect("printing:job-detail", pk=job.pk)
         try:
             handle = job.file.open("rb")
-        except FileNotFoundError:
-            raise Http404("The PDF of this job is no longer kept.") from None
+        except (FileNotFoundError, ValueError):  # ValueError: the file was purged (no name)
+            messages.info(
+                request, f"The PDF of {job} is no longer kept: print the documents again."
+            )
+            return redirect("printing:job-detail", pk=job.pk)
         return FileResponse(
             handle, content_type="application/pdf", as_attachment=True, filename=job.filename
         )

@@ -92,7 +92,9 @@ def test_queued_job_page_shows_progress_and_polls(
     assert reverse("printing:job-status", args=[job.pk]) in html and "js/printing.js" in html
     assert '<meta http-equiv="refresh" content="3">' in html  # without JavaScript
     assert "Download" not in html
-    assert client.get(reverse("printing:job-download", args=[job.pk])).status_code == 404
+    early = client.get(reverse("printing:job-download", args=[job.pk]), follow=True)
+    assert early.redirect_chain == [(reverse("printing:job-detail", args=[job.pk]), 302)]
+    assert f"{job} has no PDF yet: it is queued." in early.content.decode()
     status = client.get(reverse("printing:job-status", args=[job.pk])).json()
     assert (status["status"], status["done"], status["finished"]) == ("queued", 0, False)
     assert "No background worker has taken this job yet" not in html
