@@ -25,8 +25,14 @@ GOOD = {
 
 
 def test_product_list_shows_price_in_rupees_gst_hsn_and_weight(client, viewer):
-    factories.ProductFactory(sku="KH-SAREE", name="Handloom saree", price=Decimal("123456.5"),
-                             gst_rate=5, hsn_code="50072010", weight_grams=450)
+    factories.ProductFactory(
+        sku="KH-SAREE",
+        name="Handloom saree",
+        price=Decimal("123456.5"),
+        gst_rate=5,
+        hsn_code="50072010",
+        weight_grams=450,
+    )
     client.force_login(viewer)
     html = client.get(reverse("catalog:product-list")).content.decode()
     assert "KH-SAREE" in html and "Handloom saree" in html
@@ -54,20 +60,26 @@ def test_product_search_by_sku_or_name_and_filters(client, viewer):
 def test_unknown_filter_value_is_ignored_with_a_message(client, viewer):
     factories.ProductFactory(sku="KH-LAMP")
     client.force_login(viewer)
-    response = client.get(reverse("catalog:product-list"), {"fulfilled_by": "martians", "page": "x"})
+    response = client.get(
+        reverse("catalog:product-list"), {"fulfilled_by": "martians", "page": "x"}
+    )
     assert response.status_code == 200
     assert "That filter was ignored" in response.content.decode()
     assert [p.sku for p in response.context["object_list"]] == ["KH-LAMP"]
 
 
-def test_product_list_is_paginated_with_fixed_queries(client, viewer, django_assert_max_num_queries):
+def test_product_list_is_paginated_with_fixed_queries(
+    client, viewer, django_assert_max_num_queries
+):
     factories.ProductFactory.create_batch(60)
     client.force_login(viewer)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("catalog:product-list"))
     assert len(response.context["object_list"]) == 50
     assert "Page 1 of 2" in response.content.decode()
-    assert len(client.get(reverse("catalog:product-list"), {"page": 2}).context["object_list"]) == 10
+    assert (
+        len(client.get(reverse("catalog:product-list"), {"page": 2}).context["object_list"]) == 10
+    )
 
 
 def test_owner_adds_an_own_product(client, owner):
@@ -118,8 +130,14 @@ def test_editing_a_product_never_changes_purchases_already_placed(client, owner,
     client.force_login(owner)
     response = client.post(
         reverse("catalog:product-edit", args=[product.pk]),
-        {**GOOD, "sku": product.sku, "name": "Renamed", "price": "999.00", "gst_rate": "18",
-         "hsn_code": "63026090"},
+        {
+            **GOOD,
+            "sku": product.sku,
+            "name": "Renamed",
+            "price": "999.00",
+            "gst_rate": "18",
+            "hsn_code": "63026090",
+        },
         follow=True,
     )
     assert "keep the price, tax rate and HSN code" in response.content.decode()
@@ -151,13 +169,16 @@ def test_only_the_owner_adds_or_edits_products(client, role, request):
     client.force_login(request.getfixturevalue(role))
     html = client.get(reverse("catalog:product-list")).content.decode()
     assert "Add a product" not in html
-    assert "Edit product" not in client.get(
-        reverse("catalog:product-detail", args=[product.pk])
-    ).content.decode()
+    assert (
+        "Edit product"
+        not in client.get(reverse("catalog:product-detail", args=[product.pk])).content.decode()
+    )
     response = client.post(reverse("catalog:product-add"), GOOD)
     assert response.status_code == 403
     assert "This needs the Owner role" in response.content.decode()
-    response = client.post(reverse("catalog:product-edit", args=[product.pk]), {**GOOD, "price": "1"})
+    response = client.post(
+        reverse("catalog:product-edit", args=[product.pk]), {**GOOD, "price": "1"}
+    )
     assert response.status_code == 403
     product.refresh_from_db()
     assert product.price == Decimal("500") and Product.objects.count() == 1
@@ -223,7 +244,9 @@ def test_discounts_report_filters_by_date_in_india_time(client, viewer, store):
 def test_discounts_report_rejects_bad_dates_with_a_message(client, viewer, store):
     discounted(factories.PurchaseFactory(), "10.00")
     client.force_login(viewer)
-    response = client.get(reverse("catalog:discounts"), {"start": "2026-02-01", "end": "2026-01-01"})
+    response = client.get(
+        reverse("catalog:discounts"), {"start": "2026-02-01", "end": "2026-01-01"}
+    )
     assert response.status_code == 200
     assert "The From date is after the To date." in response.content.decode()
     response = client.get(reverse("catalog:discounts"), {"start": "yesterday"})

@@ -16,13 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ananya(db):
-    return factories.CustomerFactory(name="Ananya Iyer", email="ananya.iyer@example.in",
-                                     mobile="9845012345")
+    return factories.CustomerFactory(
+        name="Ananya Iyer", email="ananya.iyer@example.in", mobile="9845012345"
+    )
 
 
 @pytest.fixture
 def rohan(db):
-    return factories.CustomerFactory(name="Rohan Mehta", email="rohan@example.in", mobile="7012398765")
+    return factories.CustomerFactory(
+        name="Rohan Mehta", email="rohan@example.in", mobile="7012398765"
+    )
 
 
 def names(client, query):
@@ -33,8 +36,16 @@ def names(client, query):
 
 @pytest.mark.parametrize(
     "query",
-    ["ananya", "IYER", "ananya.iyer@", "9845012345", "+91 98450 12345", "098450-12345",
-     "91-9845012345", "45012"],
+    [
+        "ananya",
+        "IYER",
+        "ananya.iyer@",
+        "9845012345",
+        "+91 98450 12345",
+        "098450-12345",
+        "91-9845012345",
+        "45012",
+    ],
 )
 def test_customer_found_by_name_email_or_mobile_as_typed(client, viewer, ananya, rohan, query):
     client.force_login(viewer)

@@ -109,7 +109,9 @@ def test_deactivated_user_cannot_log_in_until_reactivated(client, owner, staff):
 
 def test_unknown_user_or_action_is_a_message_not_an_error(client, owner, staff):
     client.force_login(owner)
-    response = client.post(reverse("accounts:user-action", args=[999999, "deactivate"]), follow=True)
+    response = client.post(
+        reverse("accounts:user-action", args=[999999, "deactivate"]), follow=True
+    )
     assert "There is no user 999999." in response.content.decode()
     response = client.post(action(staff, "promote"), follow=True)
     assert "Unknown action." in response.content.decode()
