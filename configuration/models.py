@@ -28,11 +28,12 @@ class StoreProfile(models.Model):
     phone = models.CharField(max_length=10, validators=[validate_mobile])
     email = models.EmailField(blank=True)
     invoice_prefix = models.CharField(
-        max_length=4,
+        max_length=3,
         default="WS",
         help_text="Letters that start every invoice number, e.g. WS gives WS/26-27/000123.",
     )
-    credit_note_prefix = models.CharField(max_length=4, default="CN")
+    # Three characters at most: PREFIX/26-27/000123 must fit GST's 16-character limit.
+    credit_note_prefix = models.CharField(max_length=3, default="CN")
 
     objects = StoreProfileQuerySet.as_manager()
 
@@ -40,11 +41,11 @@ class StoreProfile(models.Model):
         permissions = [("configure_store", "Can change the store's configuration")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(invoice_prefix__regex=r"^[A-Z0-9]{1,4}$"),
+                condition=models.Q(invoice_prefix__regex=r"^[A-Z0-9]{1,3}$"),
                 name="store_invoice_prefix_format",
             ),
             models.CheckConstraint(
-                condition=models.Q(credit_note_prefix__regex=r"^[A-Z0-9]{1,4}$"),
+                condition=models.Q(credit_note_prefix__regex=r"^[A-Z0-9]{1,3}$"),
                 name="store_credit_note_prefix_format",
             ),
         ]
