@@ -72,14 +72,17 @@ class StoreProfileForm(forms.ModelForm):
 class DocumentPrefixesForm(forms.ModelForm):
     """The letters that start the invoice and credit note numbers issued from now on."""
 
+    # Wider than the model allows, so a long prefix gets the explanation below, not a bare limit.
+    invoice_prefix = forms.CharField(
+        label="Invoice prefix", max_length=20, help_text="Capital letters and digits, e.g. WS."
+    )
+    credit_note_prefix = forms.CharField(
+        label="Credit note prefix", max_length=20, help_text="Capital letters and digits, e.g. CN."
+    )
+
     class Meta:
         model = StoreProfile
         fields = ["invoice_prefix", "credit_note_prefix"]
-        labels = {"invoice_prefix": "Invoice prefix", "credit_note_prefix": "Credit note prefix"}
-        help_texts = {
-            "invoice_prefix": "Capital letters and digits, e.g. WS.",
-            "credit_note_prefix": "Capital letters and digits, e.g. CN.",
-        }
 
     def _clean_prefix(self, name: str) -> str:
         prefix = (self.cleaned_data[name] or "").strip().upper()
