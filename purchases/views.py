@@ -344,12 +344,13 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
 
     permission_required = VIEW
     template_name = "purchases/purchase_detail.html"
-    queryset = Purchase.objects.for_detail()
+    # The items are prefetched: the transitions' conditions ask about them too.
+    queryset = Purchase.objects.for_detail().prefetch_related("items")
 
     def get_context_data(self, **kwargs):
         purchase = self.object
         user = self.request.user
-        items = list(purchase.items.order_by("line_number"))
+        items = sorted(purchase.items.all(), key=lambda item: item.line_number)
         own_items = [item for item in items if item.is_own()]
         open_own_items = [item for item in own_items if item.open_quantity > 0]
         actions = available_actions(purchase, user)
