@@ -130,7 +130,12 @@ class PurchaseQuerySet(models.QuerySet):
         return self.select_related("customer", "shipping_address")
 
     def with_own_items(self):
-        return self.exclude(kind=PurchaseKind.INFIBEAM)
+        """Purchases with own quantities still open (a mixed purchase whose own items were all
+        cancelled or handed over waits only for the partner, so it leaves the own queues)."""
+        open_own = Item.objects.own().open().filter(purchase=models.OuterRef("pk"))
+        return self.filter(
+            Q(kind=PurchaseKind.OWN) | (Q(kind=PurchaseKind.MIXED) & models.Exists(open_own))
+        )
 
     def in_status(self, status: str):
         return self.filter(status=status)
@@ -319,6 +324,13 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     def has_own_items(self) -> bool:
         return self.kind != PurchaseKind.INFIBEAM
 
+    def has_open_own_items(self) -> bool:
+        """Own quantities neither handed over nor cancelled: the own flow still has work."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("items")
+        if prefetched is not None:  # a page holding the items (the purchase page) asks no query
+            return any(item.is_own() and item.open_quantity > 0 for item in prefetched)
+        return self.has_own_items() and self.items.own().open().exists()
+
     def has_partner_items(self) -> bool:
         return self.kind != PurchaseKind.OWN
 
@@ -343,7 +355,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=PurchaseStatus.CONFIRMED,
         target=PurchaseStatus.FRAUD_APPROVED,
-        conditions=[has_own_items],
+        conditions=[has_open_own_items],
         permission=FULFIL,
         custom={"label": "Approve fraud check", "style": "primary"},
     )
@@ -354,7 +366,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=PurchaseStatus.CONFIRMED,
         target=PurchaseStatus.FRAUD_DENIED,
-        conditions=[has_own_items],
+        conditions=[has_open_own_items],
         permission=FULFIL,
         custom={"label": "Deny fraud check", "style": "danger", "needs_reason": True},
     )
@@ -365,6 +377,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=PurchaseStatus.FRAUD_APPROVED,
         target=PurchaseStatus.INVOICED,
+        conditions=[has_open_own_items],
         permission=FULFIL,
         custom={"label": "Issue invoice", "style": "primary"},
     )
@@ -404,7 +417,10 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         if progress.handed_over:
             return PurchaseStatus.PARTIALLY_COMPLETE
         if progress.own_unsettled == 0:
-            return PurchaseStatus.CONFIRMED  # only the partner's items remain, none reported yet
+            # Only the partner's items remain and none is reported yet: a partner-only purchase
+            # stays Confirmed; one whose own items were cancelled after invoicing stays Invoiced.
+            invoiced = self.status not in (PurchaseStatus.CONFIRMED, PurchaseStatus.FRAUD_APPROVED)
+            return PurchaseStatus.INVOICED if invoiced else self.status
         if progress.own_unassigned:
             return PurchaseStatus.INVOICED
         if progress.shipments_awaiting_awb:
@@ -429,6 +445,10 @@ class ItemQuerySet(models.QuerySet):
 
     def partner(self):
         return self.filter(fulfilled_by=FulfilledBy.INFIBEAM)
+
+    def open(self):
+        """Items with quantities neither handed over nor cancelled."""
+        return self.filter(quantity__gt=F("handed_over_quantity") + F("cancelled_quantity"))
 
     def unassigned(self):
         return self.filter(

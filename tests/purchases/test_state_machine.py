@@ -119,3 +119,21 @@ def test_audit_entries_cannot_be_edited_or_deleted(confirmed_purchase, staff):
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
+
+
+def test_mixed_purchase_whose_own_items_are_cancelled_waits_only_for_the_partner(store, staff, owner):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=1, partner=1)
+    services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    services.purchase_cancel(purchase_id=purchase.pk, user=owner, reason="Own item out of stock")
+    purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.INVOICED  # never back to Confirmed
+    assert not Purchase.objects.awaiting_agent().filter(pk=purchase.pk).exists()
+    assert not Purchase.objects.awaiting_fraud_review().filter(pk=purchase.pk).exists()
+    assert not purchase.has_open_own_items()
+
+
+def test_partner_only_purchase_offers_no_own_actions(store, staff):
+    purchase = factories.purchase_with_items(own=0, partner=1)
+    assert not Purchase.objects.awaiting_fraud_review().filter(pk=purchase.pk).exists()
+    with pytest.raises(TransitionNotAllowed):
+        services.purchase_approve_fraud(purchase_id=purchase.pk, user=staff)
