@@ -16,12 +16,17 @@ from shipments.models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem
 THREADS = 24
 JOIN_TIMEOUT = 60
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason=(
-        "needs PostgreSQL: SQLite serialises every writer, so there is no row-level race to attack "
-        "(run `make test-postgres` or set DATABASE_URL=postgres://…)"
-    ),
+
+def needs_postgres(reason: str):
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason=f"needs PostgreSQL ({reason}); run `make test-postgres` or set DATABASE_URL",
+    )
+
+
+postgres_only = needs_postgres("SQLite serialises every writer: there is no row-level race")
+other_processes = needs_postgres(
+    "other processes share the test database; SQLite's lives in this process's memory"
 )
 
 

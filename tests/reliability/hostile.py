@@ -59,15 +59,12 @@ NASTY = [
 SHARP = [
     "",
     "-1",
-    "9" * 400,
     "18446744073709551616",
     "²",
     "a\x00b",
-    "1e999",
     "2026-02-30",
     "=cmd|' /C calc'!A0",
-    "<script>alert(1)</script>",
-    "ĀĀĀ ₹ 😀 \u202e",
+    "<script>alert(1)</script> ₹ 😀 \u202e",
 ]
 
 # Text without lone surrogates (a URL or form cannot carry them) and with control characters.

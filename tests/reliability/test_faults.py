@@ -29,7 +29,7 @@ from shipments import services as shipment_services
 from tests import factories
 
 from .figures import record
-from .harness import postgres_only, snapshot, snapshot_difference
+from .harness import other_processes, snapshot, snapshot_difference
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +322,7 @@ def wait_for(job, condition, what: str, log, timeout: float = 120):
     )
 
 
-@postgres_only
+@other_processes
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_bulk_print_leaves_the_job_resumable(settings, tmp_path, client):
     services = pytest.importorskip("printing.services")

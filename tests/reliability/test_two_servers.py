@@ -35,9 +35,9 @@ from shipments.models import Shipment, ShipmentStatus
 from tests import factories
 
 from .figures import record
-from .harness import invariant_violations, postgres_only, waiting_backends
+from .harness import invariant_violations, other_processes, waiting_backends
 
-pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [other_processes, pytest.mark.django_db(transaction=True)]
 
 PURCHASES = 8
 PASSWORD = "webstore"
