@@ -272,3 +272,15 @@ def test_tab_counts_stop_at_the_cap_and_say_so(client, store, staff, monkeypatch
     client.force_login(staff)
     page = client.get(FULFIL).content.decode()
     assert 'data-step="review">Review fraud<span class="count">2+</span>' in page
+
+
+def test_rows_per_page_is_kept_in_the_tabs_and_the_pages(client, store, staff):
+    for _ in range(27):
+        factories.purchase_with_items()
+    client.force_login(staff)
+    first = client.get(FULFIL)
+    assert len(first.context["page"].rows) == 25 and first.context["page"].has_next
+    page = client.get(FULFIL, {"step": "review", "per_page": "50"})
+    assert len(page.context["page"].rows) == 27
+    assert "?step=invoice&amp;per_page=50" in page.content.decode()
+    assert client.get(FULFIL, {"per_page": "7"}).context["per_page"] == 25
