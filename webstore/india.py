@@ -71,10 +71,28 @@ def to_paise(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(PAISE, rounding=ROUND_HALF_UP)
 
 
-def format_inr(amount: Decimal | int | float | None) -> str:
-    """₹1,23,456.00: rupees with Indian digit grouping."""
-    if amount is None:
+def format_inr(amount: Decimal | int | float | str | None) -> str:
+    """₹1,23,456.00: rupees with Indian digit grouping (lakh, crore), as Babel's en_IN does.
+
+    Written out rather than calling Babel on every cell: list pages format hundreds of amounts and
+    Babel builds its locale data on each call. A test compares the two.
+    """
+    if amount is None or amount == "":
         return ""
+    value = to_paise(Decimal(amount))
+    sign = "-" if value < 0 else ""
+    rupees, paise = divmod(abs(value) * 100, 100)
+    digits = str(int(rupees))
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while head:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return f"{sign}₹{','.join([*groups, tail])}.{int(paise):02d}"
+
+
+def format_inr_with_babel(amount: Decimal) -> str:
+    """The reference format_inr must agree with."""
     return format_currency(Decimal(amount), "INR", locale="en_IN")
 
 
