@@ -3,8 +3,8 @@
 The surfaces are found, not listed: every page the Owner may open (README's access matrix) is
 fetched, and each of its GET forms (filters) and POST forms is attacked with hypothesis-drawn
 values: random unicode, NUL bytes, huge and negative numbers, impossible dates, formula cells,
-and the form's own valid options. WEBSTORE_HOSTILE_EXAMPLES (default 8; 200 for a deep run) sets the examples per
-surface; the number tried and the number that broke a promise are printed after the run.
+and the form's own valid options. WEBSTORE_HOSTILE_EXAMPLES (default 8; say 200 for a deep run)
+sets the examples per surface; the number tried and how many broke a promise are printed.
 """
 
 import csv

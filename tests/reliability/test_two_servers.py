@@ -281,6 +281,8 @@ def test_two_servers_and_a_worker_fulfil_each_purchase_once(stack):
     slips = {"document": "slips", "ids": [s.pk for s in shipments], "next": "/"}
     at_once(sessions, lambda s: s.post(reverse("printing:print"), slips))  # PDFs, rendered there
     at_once(sessions, bulk("hand_over"))
+    _, _, report = sessions[0].request("GET", reverse("shipments:fulfil") + "?step=handover")
+    report = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report))  # what the user was told
     emails = wait_for_emails(logs["worker"], expected=len(shipments))
 
     statuses = [status for s in sessions for status in s.statuses]
@@ -315,7 +317,7 @@ def test_two_servers_and_a_worker_fulfil_each_purchase_once(stack):
     assert not problems, problems
     assert not waiting, waiting
     assert len(shipments) == PURCHASES
-    assert statuses_now == {PurchaseStatus.COMPLETE}
+    assert statuses_now == {PurchaseStatus.COMPLETE}, report[:3000]
     assert shipment_states == {ShipmentStatus.COMPLETE}
     assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(
         range(1, PURCHASES + 1)
