@@ -83,6 +83,9 @@ def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoi
         grand_total=Decimal(content["grand_total"]),
     )
     audit_record(purchase=purchase, subject=invoice, action="Invoice issued", user=user)
+    # From invoicing on the state follows the items: partner items already handed over make it
+    # Partially Complete at once, not at the next shipment.
+    purchase_follow_fulfilment(purchase=purchase, user=user)
     return invoice
 
 
