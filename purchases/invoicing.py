@@ -6,6 +6,7 @@ number back, so the series has no gaps and no duplicates.
 """
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.db import transaction
@@ -48,6 +49,7 @@ def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[
     return number, year, sequence
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and slow (num2words); many documents share totals
 def amount_in_words(amount: Decimal) -> str:
     """'Rupees One Lakh Twenty-Three Thousand ... and Fifty Paise Only' in the Indian system."""
     amount = to_paise(amount)
