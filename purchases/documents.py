@@ -24,12 +24,25 @@ def stylesheet() -> str:
 
 def tax_document_html(content: dict, *, credit_note: bool = False) -> str:
     """The HTML of an invoice or credit note from its frozen content."""
+    recipient, delivery = content["recipient"], content["delivery"]
     return render_to_string(
         TEMPLATE,
         {
             "doc": content,
             "is_credit_note": credit_note,
             "has_shipping_charge": Decimal(content.get("shipping_charge") or "0") != 0,
+            # Address lines as one text each, broken by newlines (printed white-space: pre-line).
+            "supplier_lines": "\n".join(content["supplier"]["address_lines"]),
+            "recipient_lines": "\n".join(
+                [
+                    *recipient["lines"],
+                    f"State code: {recipient['state_code']}",
+                    f"GSTIN: {recipient.get('gstin') or 'Unregistered'}",
+                ]
+            ),
+            "delivery_lines": "\n".join(
+                [*delivery["lines"], f"State code: {delivery['state_code']}"]
+            ),
         },
     )
 

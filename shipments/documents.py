@@ -82,6 +82,10 @@ def slip_context(shipment: Shipment, store: dict) -> dict:
     """Everything one address slip prints, as plain data (from a slip_queryset() row)."""
     address = shipment.purchase.shipping_address
     cod = shipment.cod_amount or Decimal("0")
+    pieces = getattr(shipment, "pieces", None)
+    if pieces is None:
+        pieces = shipment.lines.aggregate(n=Sum("quantity"))["n"] or 0
+    weight = f"{shipment.weight_grams / 1000:.2f} kg"
     return {
         "courier": shipment.agent.name,
         "reference": shipment.reference,
@@ -89,16 +93,24 @@ def slip_context(shipment: Shipment, store: dict) -> dict:
         "barcode_value": shipment.barcode_value,
         "barcode": barcode_image(shipment.barcode_value),
         "purchase_number": shipment.purchase.number,
-        "weight": f"{shipment.weight_grams / 1000:.2f} kg",
-        "pieces": getattr(shipment, "pieces", None)
-        or shipment.lines.aggregate(n=Sum("quantity"))["n"],
+        "weight": weight,
+        "facts": f"Purchase {shipment.purchase.number} · Shipment {shipment.reference}\n"
+        f"Weight {weight} · Pieces {pieces}",
+        "pieces": pieces,
         "is_cod": cod > 0,
         "cod_amount": format_inr(cod),
         "name": address.name,
-        "lines": [line for line in (address.line1, address.line2) if line],
-        "landmark": address.landmark,
-        "city": address.city,
-        "state": address.get_state_display(),
+        # One text broken by newlines: the slip lays it out as one pre-line paragraph.
+        "address": "\n".join(
+            line
+            for line in (
+                address.line1,
+                address.line2,
+                f"Landmark: {address.landmark}" if address.landmark else "",
+                f"{address.city}, {address.get_state_display()}",
+            )
+            if line
+        ),
         "pin_code": address.pin_code,
         "mobile": _mobile(address.mobile),
         "store": store,
