@@ -28,13 +28,18 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[int, int]]:
 
 
 def barcodes_per_page(pdf: bytes, dpi: int = 200) -> list[list[tuple[str, str]]]:
-    """Each page rasterised at `dpi` and every barcode on it decoded: [(format, text), ...]."""
+    """Each page rasterised at `dpi` and every Code 128 barcode on it decoded: [(format, text)].
+
+    Only Code 128 is looked for, as a courier's scanner is set up: with every symbology on, zxing
+    now and then reads a line of text as an EAN-13 (the vertical strokes of letters look like bars).
+    """
     document = pypdfium2.PdfDocument(pdf)
     try:
         found = []
         for page in document:
             image = page.render(scale=dpi / 72).to_pil()
-            found.append([(str(code.format), code.text) for code in zxingcpp.read_barcodes(image)])
+            codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.Code128)
+            found.append([(str(code.format), code.text) for code in codes])
         return found
     finally:
         document.close()
