@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var section = document.querySelector(".print-job");
-  if (!section || section.dataset.finished === "true") { return; }
+  // A finished job, or one whose worker stopped (the page offers Retry), is not polled.
+  if (!section || section.dataset.poll !== "true") { return; }
   var url = section.dataset.statusUrl;
   var bar = document.getElementById("job-progress");
   var done = document.getElementById("job-done");

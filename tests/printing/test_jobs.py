@@ -91,6 +91,7 @@ def test_queued_job_page_shows_progress_and_polls(
     assert 'max="21" value="0"' in html
     assert reverse("printing:job-status", args=[job.pk]) in html and "js/printing.js" in html
     assert '<meta http-equiv="refresh" content="3">' in html  # without JavaScript
+    assert 'data-poll="true"' in html
     assert "Download" not in html
     early = client.get(reverse("printing:job-download", args=[job.pk]), follow=True)
     assert early.redirect_chain == [(reverse("printing:job-detail", args=[job.pk]), 302)]
@@ -142,6 +143,7 @@ def test_job_stopped_half_way_resumes_from_the_parts_already_rendered(
     PrintJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     page = client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
     assert "the worker stopped responding" in page and "Retry" in page
+    assert 'data-poll="false"' in page and 'http-equiv="refresh"' not in page  # no reload loop
 
     render_part.revived = True
     with django_capture_on_commit_callbacks(execute=True):
