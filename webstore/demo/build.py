@@ -335,6 +335,7 @@ class PurchaseRun:
         for at, _, action, args in sorted(self.events, key=lambda event: (event[0], event[1])):
             self.last_event = max(self.last_event, at)
             action(at, *args)
+        self.events.clear()  # its bound methods point back here: no cycle is left for the GC
         purchase = self.purchase
         if purchase.status != self.plan.status:
             raise RuntimeError(
