@@ -1,4 +1,4 @@
-"""Writing many rows of a model quickly: one executemany INSERT per batch.
+"""Writing many rows of a model quickly: one executemany INSERT per batch (COPY on PostgreSQL).
 
 bulk_create costs about 100 µs a row here (it renders and quotes every value of every row), which
 alone would take two minutes for the million rows of a 100,000-purchase store. This writes the
@@ -67,6 +67,14 @@ class TableWriter:
             ", ".join(quote(field.column) for field in every_field),
             ", ".join(["%s"] * len(every_field)),
         )
+        # PostgreSQL takes rows fastest through COPY (psycopg adapts the values the same way).
+        self.copy_sql = (
+            "COPY {} ({}) FROM STDIN".format(
+                quote(meta.db_table), ", ".join(quote(field.column) for field in every_field)
+            )
+            if connection.vendor == "postgresql"
+            else None
+        )
         self.batch_size = batch_size
         self.written = 0
 
@@ -92,8 +100,13 @@ class TableWriter:
                     values[position] = seen[value] = adapt(value)
             prepared.append(values)
         with self.connection.cursor() as cursor:
-            for start in range(0, len(prepared), self.batch_size):
-                cursor.executemany(self.sql, prepared[start : start + self.batch_size])
+            if self.copy_sql:
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for values in prepared:
+                        copy.write_row(values)
+            else:
+                for start in range(0, len(prepared), self.batch_size):
+                    cursor.executemany(self.sql, prepared[start : start + self.batch_size])
         self.written += len(prepared)
 
 
