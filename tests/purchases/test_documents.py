@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import DataError, IntegrityError, connection, connections, transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from catalog.models import Product
 from configuration.models import StoreProfile
 from purchases import services
 from purchases.documents import credit_note_pdf, invoice_pdf
-from purchases.invoicing import amount_in_words
+from purchases.exceptions import InvalidInput
+from purchases.invoicing import amount_in_words, financial_year_of
 from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
 from tests.printing.pdfcheck import text_of
@@ -153,6 +155,18 @@ def test_prefix_that_would_make_numbers_longer_than_16_characters_is_refused(sto
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():  # PostgreSQL: too long
         StoreProfile.objects.update(invoice_prefix="ABCD")  # ABCD/26-27/000001 has 17
     assert StoreProfile.objects.get().invoice_prefix == "WS"
+
+
+def test_series_number_that_outgrows_16_characters_is_refused_without_a_gap(store, staff):
+    StoreProfile.objects.update(invoice_prefix="ABC")
+    year = financial_year_of(timezone.now())
+    DocumentSeries.objects.create(kind="invoice", financial_year=year, next_number=1_000_000)
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
+    with pytest.raises(InvalidInput, match="longer than the 16 characters"):
+        services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.FRAUD_APPROVED and not Invoice.objects.exists()
+    assert DocumentSeries.objects.get(kind="invoice").next_number == 1_000_000  # no number lost
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
