@@ -1,4 +1,4 @@
-"""Domain errors: what a user may be told when an action is refused. Views turn them into messages."""
+"""Domain errors: what a user is told when an action is refused. Views show them as messages."""
 
 
 class ActionRefused(Exception):

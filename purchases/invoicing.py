@@ -17,7 +17,7 @@ from configuration.models import StoreProfile
 from webstore.india import to_paise
 
 from .exceptions import InvalidInput
-from .models import DocumentKind, DocumentSeries, Item, Purchase
+from .models import DocumentSeries, Item, Purchase
 
 NUMBER_DIGITS = 6
 NUMBER_MAX_LENGTH = 16  # CGST rule 46(b)

@@ -147,7 +147,7 @@ class PurchaseQuerySet(models.QuerySet):
         return self.with_own_items().filter(status=PurchaseStatus.FRAUD_APPROVED)
 
     def awaiting_agent(self):
-        """Invoiced purchases, and partly handed over ones with own quantities not yet in a shipment."""
+        """Invoiced purchases, and partly handed over ones with own quantities not in a shipment."""
         unassigned = Item.objects.own().unassigned().filter(purchase=models.OuterRef("pk"))
         return self.with_own_items().filter(
             Q(status=PurchaseStatus.INVOICED)
@@ -261,7 +261,9 @@ def starting_with(field: str, prefix: str) -> Q:
 
 class Purchase(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="purchases")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="purchases"
+    )
     billing_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
     shipping_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
@@ -308,12 +310,16 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
                 condition=Q(partner_status__in=PartnerStatus.values),
                 name="purchase_partner_status_valid",
             ),
-            models.CheckConstraint(condition=Q(kind__in=PurchaseKind.values), name="purchase_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PurchaseKind.values), name="purchase_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(payment_method__in=PaymentMethod.values),
                 name="purchase_payment_method_valid",
             ),
-            models.CheckConstraint(condition=Q(grand_total__gte=0), name="purchase_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(grand_total__gte=0), name="purchase_total_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -405,7 +411,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         """Cancelled before completion."""
 
     def derive_status(self, progress: FulfilmentProgress) -> str:
-        """The state implied by the progress; the own flow keeps its state until invoicing is done."""
+        """The state the progress implies; the own flow keeps its state until it is invoiced."""
         own_flow_open = progress.own_unsettled > 0 and self.status in (
             PurchaseStatus.CONFIRMED,
             PurchaseStatus.FRAUD_APPROVED,
@@ -452,7 +458,9 @@ class ItemQuerySet(models.QuerySet):
 
     def unassigned(self):
         return self.filter(
-            quantity__gt=F("assigned_quantity") + F("handed_over_quantity") + F("cancelled_quantity")
+            quantity__gt=F("assigned_quantity")
+            + F("handed_over_quantity")
+            + F("cancelled_quantity")
         )
 
 
@@ -461,7 +469,9 @@ class Item(ConcurrentTransitionMixin, models.Model):
 
     purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="items")
     line_number = models.PositiveSmallIntegerField()
-    product = models.ForeignKey("catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sku = models.CharField("SKU", max_length=40)
     name = models.CharField(max_length=200)
     hsn_code = models.CharField("HSN code", max_length=8)
@@ -512,7 +522,9 @@ class Item(ConcurrentTransitionMixin, models.Model):
                 ),
                 name="item_quantities_within_ordered",
             ),
-            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ItemStatus.values), name="item_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -560,7 +572,9 @@ class AuditEntry(models.Model):
     """One state change or printed document, never edited or deleted."""
 
     purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="audit_entries")
-    subject = models.CharField(max_length=20, help_text="purchase, shipment, item, invoice, document")
+    subject = models.CharField(
+        max_length=20, help_text="purchase, shipment, item, invoice, document"
+    )
     subject_id = models.BigIntegerField()
     subject_label = models.CharField(max_length=60)
     action = models.CharField(max_length=60)
@@ -598,7 +612,7 @@ class DocumentKind(models.TextChoices):
 
 
 class DocumentSeries(models.Model):
-    """The next number of one kind of document in one financial year; locked while a number is taken."""
+    """The next number of one kind of document in one financial year; locked while taken."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     financial_year = models.CharField(max_length=5, help_text="26-27 for April 2026 to March 2027")
@@ -607,7 +621,9 @@ class DocumentSeries(models.Model):
     class Meta:
         verbose_name_plural = "document series"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "financial_year"], name="series_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["kind", "financial_year"], name="series_unique_per_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -633,7 +649,9 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["financial_year", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["financial_year", "sequence"], name="invoice_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["financial_year", "sequence"], name="invoice_sequence_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name="invoice_number_format"
             ),
@@ -667,7 +685,8 @@ class CreditNote(models.Model):
                 fields=["financial_year", "sequence"], name="credit_note_sequence_unique"
             ),
             models.CheckConstraint(
-                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name="credit_note_number_format"
+                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
+                name="credit_note_number_format",
             ),
         ]
 

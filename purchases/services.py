@@ -138,7 +138,9 @@ def purchase_cancel(
 
     invoice = purchase.invoices.order_by("-issued_at").first()
     if invoice is not None:
-        _issue_credit_note(purchase=purchase, invoice=invoice, items=to_cancel, user=user, reason=reason)
+        _issue_credit_note(
+            purchase=purchase, invoice=invoice, items=to_cancel, user=user, reason=reason
+        )
 
     everything_cancelled = all(
         item.cancelled_quantity == item.quantity for item in purchase.items.all()
@@ -165,7 +167,9 @@ def _validated_cancellation(own_items: dict[int, Item], wanted: dict[int, int]) 
     return result
 
 
-def _issue_credit_note(*, purchase, invoice, items: dict[Item, int], user, reason: str) -> CreditNote:
+def _issue_credit_note(
+    *, purchase, invoice, items: dict[Item, int], user, reason: str
+) -> CreditNote:
     store = StoreProfile.objects.current()
     issued_at = timezone.now()
     number, year, sequence = allocate_number(
@@ -179,7 +183,10 @@ def _issue_credit_note(*, purchase, invoice, items: dict[Item, int], user, reaso
         issued_at=issued_at,
         title="Credit Note",
     )
-    content["against_invoice"] = {"number": invoice.number, "issued_on": invoice.content["issued_on"]}
+    content["against_invoice"] = {
+        "number": invoice.number,
+        "issued_on": invoice.content["issued_on"],
+    }
     content["reason"] = reason
     note = CreditNote.objects.create(
         invoice=invoice,
@@ -194,5 +201,7 @@ def _issue_credit_note(*, purchase, invoice, items: dict[Item, int], user, reaso
         tax_total=Decimal(content["tax_total"]),
         grand_total=Decimal(content["grand_total"]),
     )
-    audit_record(purchase=purchase, subject=note, action="Credit note issued", user=user, reason=reason)
+    audit_record(
+        purchase=purchase, subject=note, action="Credit note issued", user=user, reason=reason
+    )
     return note

@@ -97,7 +97,8 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         "purchases.Purchase", on_delete=models.PROTECT, related_name="shipments"
     )
     agent = models.ForeignKey(ShippingAgent, on_delete=models.PROTECT, related_name="shipments")
-    awb = models.CharField("AWB", max_length=40, null=True, blank=True)
+    # NULL, not "", until recorded: the per-agent unique constraint must ignore missing AWBs.
+    awb = models.CharField("AWB", max_length=40, null=True, blank=True)  # noqa: DJ001
     weight_grams = models.PositiveIntegerField()
     cod_amount = models.DecimalField(
         "Cash to collect", max_digits=12, decimal_places=2, default=0, help_text="0 when prepaid"
@@ -133,12 +134,16 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["agent", "awb"], condition=Q(awb__isnull=False), name="shipment_awb_unique_per_agent"
+                fields=["agent", "awb"],
+                condition=Q(awb__isnull=False),
+                name="shipment_awb_unique_per_agent",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ShipmentStatus.values), name="shipment_status_valid"
             ),
-            models.CheckConstraint(condition=Q(cod_amount__gte=0), name="shipment_cod_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cod_amount__gte=0), name="shipment_cod_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,13 +215,17 @@ class ShipmentItem(models.Model):
     """How many of one purchased item travel in one shipment."""
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
-    item = models.ForeignKey("purchases.Item", on_delete=models.PROTECT, related_name="shipment_lines")
+    item = models.ForeignKey(
+        "purchases.Item", on_delete=models.PROTECT, related_name="shipment_lines"
+    )
     quantity = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["shipment", "item"], name="shipment_item_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="shipment_item_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="shipment_item_quantity_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -226,8 +235,12 @@ class ShipmentItem(models.Model):
 class HandoverBatch(models.Model):
     """The shipments one courier's pickup person took in one sitting; the manifest lists them."""
 
-    agent = models.ForeignKey(ShippingAgent, on_delete=models.PROTECT, related_name="handover_batches")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(
+        ShippingAgent, on_delete=models.PROTECT, related_name="handover_batches"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     pickup_person = models.CharField(max_length=100, blank=True)

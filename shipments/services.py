@@ -38,8 +38,8 @@ def _shipment_id_of(shipment_id) -> int:
 def lock_shipment(shipment_id: int) -> tuple[Purchase, Shipment]:
     """The shipment and its purchase, both locked (purchase first)."""
     purchase = lock_purchase(_shipment_id_of(shipment_id))
-    shipment = Shipment.objects.select_for_update(of=("self",)).select_related("agent").get(
-        pk=shipment_id
+    shipment = (
+        Shipment.objects.select_for_update(of=("self",)).select_related("agent").get(pk=shipment_id)
     )
     return purchase, shipment
 
@@ -63,7 +63,9 @@ def validate_awb(*, agent: ShippingAgent, awb: str, shipment: Shipment | None = 
     if not AWB_RE.match(awb):
         raise InvalidInput(f"AWB {awb!r} may hold only letters, digits and '-', 4 to 40 of them.")
     if not agent.awb_matches_pattern(awb):
-        raise InvalidInput(f"AWB {awb} does not look like a {agent.name} AWB ({agent.awb_pattern}).")
+        raise InvalidInput(
+            f"AWB {awb} does not look like a {agent.name} AWB ({agent.awb_pattern})."
+        )
     taken = Shipment.objects.filter(agent=agent, awb=awb)
     if shipment is not None:
         taken = taken.exclude(pk=shipment.pk)
@@ -88,7 +90,7 @@ def shipment_create(
     agent_id: int,
     quantities: dict[int, int] | None = None,
 ) -> Shipment:
-    """Assign a shipping agent to some or all own items not yet in a shipment (item id → quantity)."""
+    """Assign a courier to some or all own items not yet in a shipment (item id → quantity)."""
     purchase = lock_purchase(purchase_id)
     _require_fulfil(user, str(purchase))
     if purchase.status not in ASSIGNABLE_STATES:
@@ -221,14 +223,14 @@ def shipment_change_agent(*, shipment_id: int, user: AbstractBaseUser, agent_id:
 
 
 @transaction.atomic
-def shipment_record_slip_printed(*, shipment_id: int, user: AbstractBaseUser) -> Shipment:
+def shipment_record_slip_printed(*, shipment_id: int, user: AbstractBaseUser | None) -> Shipment:
     """Note that the address slip was printed; with an AWB recorded, the shipment is Shipped."""
     purchase, shipment = lock_shipment(shipment_id)
     audit_record(purchase=purchase, subject=shipment, action="Address slip printed", user=user)
     if shipment.slip_printed_at is None and shipment.status in ACTIVE_SHIPMENT_STATES:
         shipment.slip_printed_at = timezone.now()
         shipment.save(update_fields=["slip_printed_at"])
-        if user.has_perm(FULFIL):
+        if user is None or user.has_perm(FULFIL):  # None: printed by a command or the worker
             _ship_if_ready(purchase=purchase, shipment=shipment, user=user)
     return shipment
 
@@ -240,7 +242,10 @@ def shipment_hand_over(*, shipment_id: int, user: AbstractBaseUser, batch=None) 
     if shipment.status == ShipmentStatus.AGENT_ASSIGNED:
         missing = [
             what
-            for what, done in (("the AWB", shipment.has_awb()), ("the slip", shipment.has_slip_printed()))
+            for what, done in (
+                ("the AWB", shipment.has_awb()),
+                ("the slip", shipment.has_slip_printed()),
+            )
             if not done
         ]
         raise TransitionNotAllowed(
@@ -274,9 +279,9 @@ def shipments_release_for_cancellation(
             .order_by("-created_at")
         )
         for shipment in carrying:
-            shortfall -= _cancel_shipment(purchase=purchase, shipment=shipment, user=user, reason=reason).get(
-                item.pk, 0
-            )
+            shortfall -= _cancel_shipment(
+                purchase=purchase, shipment=shipment, user=user, reason=reason
+            ).get(item.pk, 0)
             item.refresh_from_db()
             if shortfall <= 0:
                 break

@@ -130,11 +130,11 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     status = PurchaseStatus.CONFIRMED
 
 
-def add_item(purchase: Purchase, *, product: Product | None = None, quantity: int = 1, **kwargs) -> Item:
+def add_item(
+    purchase: Purchase, *, product: Product | None = None, quantity: int = 1, **kwargs
+) -> Item:
     """Add a line to a purchase, copying the product as it is now, and update the totals."""
-    product = product or ProductFactory(
-        fulfilled_by=kwargs.pop("fulfilled_by", FulfilledBy.OWN)
-    )
+    product = product or ProductFactory(fulfilled_by=kwargs.pop("fulfilled_by", FulfilledBy.OWN))
     item = Item.objects.create(
         purchase=purchase,
         line_number=purchase.items.count() + 1,
@@ -162,7 +162,11 @@ def add_item(purchase: Purchase, *, product: Product | None = None, quantity: in
 
 def purchase_with_items(*, status=PurchaseStatus.CONFIRMED, own=1, partner=0, quantity=1, **kwargs):
     """A purchase with `own` own items and `partner` Infibeam items, each of `quantity`."""
-    kind = PurchaseKind.MIXED if own and partner else (PurchaseKind.OWN if own else PurchaseKind.INFIBEAM)
+    kind = (
+        PurchaseKind.MIXED
+        if own and partner
+        else (PurchaseKind.OWN if own else PurchaseKind.INFIBEAM)
+    )
     purchase = PurchaseFactory(status=status, kind=kind, **kwargs)
     for _ in range(own):
         add_item(purchase, quantity=quantity)

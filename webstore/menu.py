@@ -36,7 +36,9 @@ MENUS = [
         ],
     ),
     Menu("CONTENT", "content", [MenuEntry("Customer Emails", "configuration:emails")]),
-    Menu("CUSTOMER SERVICE", "customer-service", [MenuEntry("Customers", "customers:customer-list")]),
+    Menu(
+        "CUSTOMER SERVICE", "customer-service", [MenuEntry("Customers", "customers:customer-list")]
+    ),
     Menu("PROMOTIONS", "promotions", [MenuEntry("Discounts Given", "catalog:discounts")]),
     Menu(
         "CONFIGURATION",

@@ -2,7 +2,15 @@
 
 OWNER, STAFF, VIEWER = "Owner", "Staff", "Viewer"
 
-PANEL_APPS = ["configuration", "catalog", "customers", "purchases", "shipments", "partners", "printing"]
+PANEL_APPS = [
+    "configuration",
+    "catalog",
+    "customers",
+    "purchases",
+    "shipments",
+    "partners",
+    "printing",
+]
 
 VIEW_ONLY = "view"  # every view_* permission of the panel apps
 
@@ -33,7 +41,9 @@ def sync_roles(apps, schema_editor=None) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     view_perms = list(
-        Permission.objects.filter(content_type__app_label__in=PANEL_APPS, codename__startswith="view_")
+        Permission.objects.filter(
+            content_type__app_label__in=PANEL_APPS, codename__startswith="view_"
+        )
     )
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)

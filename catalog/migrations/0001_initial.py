@@ -5,29 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=40, unique=True, verbose_name='SKU')),
-                ('name', models.CharField(max_length=200)),
-                ('hsn_code', models.CharField(max_length=8, validators=[webstore.india.validate_hsn_code], verbose_name='HSN code')),
-                ('gst_rate', models.PositiveSmallIntegerField(choices=[(0, '0 %'), (5, '5 %'), (12, '12 %'), (18, '18 %'), (28, '28 %')], verbose_name='GST rate')),
-                ('price', models.DecimalField(decimal_places=2, help_text='Taxable unit price in rupees, before GST.', max_digits=12)),
-                ('weight_grams', models.PositiveIntegerField()),
-                ('fulfilled_by', models.CharField(choices=[('own', 'Own'), ('infibeam', 'Infibeam')], max_length=10)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sku", models.CharField(max_length=40, unique=True, verbose_name="SKU")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "hsn_code",
+                    models.CharField(
+                        max_length=8,
+                        validators=[webstore.india.validate_hsn_code],
+                        verbose_name="HSN code",
+                    ),
+                ),
+                (
+                    "gst_rate",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0 %"), (5, "5 %"), (12, "12 %"), (18, "18 %"), (28, "28 %")],
+                        verbose_name="GST rate",
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Taxable unit price in rupees, before GST.",
+                        max_digits=12,
+                    ),
+                ),
+                ("weight_grams", models.PositiveIntegerField()),
+                (
+                    "fulfilled_by",
+                    models.CharField(
+                        choices=[("own", "Own"), ("infibeam", "Infibeam")], max_length=10
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['sku'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='product_price_not_negative'), models.CheckConstraint(condition=models.Q(('gst_rate__in', [0, 5, 12, 18, 28])), name='product_gst_rate_valid'), models.CheckConstraint(condition=models.Q(('fulfilled_by__in', ['own', 'infibeam'])), name='product_fulfilled_by_valid')],
+                "ordering": ["sku"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("price__gte", 0)), name="product_price_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("gst_rate__in", [0, 5, 12, 18, 28])),
+                        name="product_gst_rate_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("fulfilled_by__in", ["own", "infibeam"])),
+                        name="product_fulfilled_by_valid",
+                    ),
+                ],
             },
         ),
     ]

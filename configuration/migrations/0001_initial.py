@@ -5,33 +5,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='StoreProfile',
+            name="StoreProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', models.CharField(max_length=200)),
-                ('display_name', models.CharField(max_length=100)),
-                ('gstin', models.CharField(max_length=15, validators=[webstore.india.validate_gstin], verbose_name='GSTIN')),
-                ('state', models.CharField(choices=[('01', 'Jammu and Kashmir'), ('02', 'Himachal Pradesh'), ('03', 'Punjab'), ('04', 'Chandigarh'), ('05', 'Uttarakhand'), ('06', 'Haryana'), ('07', 'Delhi'), ('08', 'Rajasthan'), ('09', 'Uttar Pradesh'), ('10', 'Bihar'), ('11', 'Sikkim'), ('12', 'Arunachal Pradesh'), ('13', 'Nagaland'), ('14', 'Manipur'), ('15', 'Mizoram'), ('16', 'Tripura'), ('17', 'Meghalaya'), ('18', 'Assam'), ('19', 'West Bengal'), ('20', 'Jharkhand'), ('21', 'Odisha'), ('22', 'Chhattisgarh'), ('23', 'Madhya Pradesh'), ('24', 'Gujarat'), ('26', 'Dadra and Nagar Haveli and Daman and Diu'), ('27', 'Maharashtra'), ('29', 'Karnataka'), ('30', 'Goa'), ('31', 'Lakshadweep'), ('32', 'Kerala'), ('33', 'Tamil Nadu'), ('34', 'Puducherry'), ('35', 'Andaman and Nicobar Islands'), ('36', 'Telangana'), ('37', 'Andhra Pradesh'), ('38', 'Ladakh')], max_length=2)),
-                ('address_line1', models.CharField(max_length=200)),
-                ('address_line2', models.CharField(blank=True, max_length=200)),
-                ('city', models.CharField(max_length=100)),
-                ('pin_code', models.CharField(max_length=6, validators=[webstore.india.validate_pin_code], verbose_name='PIN code')),
-                ('phone', models.CharField(max_length=10, validators=[webstore.india.validate_mobile])),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('invoice_prefix', models.CharField(default='WS', help_text='Letters that start every invoice number, e.g. WS gives WS/26-27/000123.', max_length=4)),
-                ('credit_note_prefix', models.CharField(default='CN', max_length=4)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("legal_name", models.CharField(max_length=200)),
+                ("display_name", models.CharField(max_length=100)),
+                (
+                    "gstin",
+                    models.CharField(
+                        max_length=15,
+                        validators=[webstore.india.validate_gstin],
+                        verbose_name="GSTIN",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("01", "Jammu and Kashmir"),
+                            ("02", "Himachal Pradesh"),
+                            ("03", "Punjab"),
+                            ("04", "Chandigarh"),
+                            ("05", "Uttarakhand"),
+                            ("06", "Haryana"),
+                            ("07", "Delhi"),
+                            ("08", "Rajasthan"),
+                            ("09", "Uttar Pradesh"),
+                            ("10", "Bihar"),
+                            ("11", "Sikkim"),
+                            ("12", "Arunachal Pradesh"),
+                            ("13", "Nagaland"),
+                            ("14", "Manipur"),
+                            ("15", "Mizoram"),
+                            ("16", "Tripura"),
+                            ("17", "Meghalaya"),
+                            ("18", "Assam"),
+                            ("19", "West Bengal"),
+                            ("20", "Jharkhand"),
+                            ("21", "Odisha"),
+                            ("22", "Chhattisgarh"),
+                            ("23", "Madhya Pradesh"),
+                            ("24", "Gujarat"),
+                            ("26", "Dadra and Nagar Haveli and Daman and Diu"),
+                            ("27", "Maharashtra"),
+                            ("29", "Karnataka"),
+                            ("30", "Goa"),
+                            ("31", "Lakshadweep"),
+                            ("32", "Kerala"),
+                            ("33", "Tamil Nadu"),
+                            ("34", "Puducherry"),
+                            ("35", "Andaman and Nicobar Islands"),
+                            ("36", "Telangana"),
+                            ("37", "Andhra Pradesh"),
+                            ("38", "Ladakh"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("address_line1", models.CharField(max_length=200)),
+                ("address_line2", models.CharField(blank=True, max_length=200)),
+                ("city", models.CharField(max_length=100)),
+                (
+                    "pin_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[webstore.india.validate_pin_code],
+                        verbose_name="PIN code",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(max_length=10, validators=[webstore.india.validate_mobile]),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "invoice_prefix",
+                    models.CharField(
+                        default="WS",
+                        help_text="Letters that start every invoice number, e.g. WS gives WS/26-27/000123.",
+                        max_length=4,
+                    ),
+                ),
+                ("credit_note_prefix", models.CharField(default="CN", max_length=4)),
             ],
             options={
-                'permissions': [('configure_store', "Can change the store's configuration")],
-                'constraints': [models.CheckConstraint(condition=models.Q(('invoice_prefix__regex', '^[A-Z0-9]{1,4}$')), name='store_invoice_prefix_format'), models.CheckConstraint(condition=models.Q(('credit_note_prefix__regex', '^[A-Z0-9]{1,4}$')), name='store_credit_note_prefix_format')],
+                "permissions": [("configure_store", "Can change the store's configuration")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("invoice_prefix__regex", "^[A-Z0-9]{1,4}$")),
+                        name="store_invoice_prefix_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("credit_note_prefix__regex", "^[A-Z0-9]{1,4}$")),
+                        name="store_credit_note_prefix_format",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,36 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('configuration', '0001_initial'),
+        ("configuration", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='storeprofile',
-            name='store_invoice_prefix_format',
+            model_name="storeprofile",
+            name="store_invoice_prefix_format",
         ),
         migrations.RemoveConstraint(
-            model_name='storeprofile',
-            name='store_credit_note_prefix_format',
+            model_name="storeprofile",
+            name="store_credit_note_prefix_format",
         ),
         migrations.AlterField(
-            model_name='storeprofile',
-            name='credit_note_prefix',
-            field=models.CharField(default='CN', max_length=3),
+            model_name="storeprofile",
+            name="credit_note_prefix",
+            field=models.CharField(default="CN", max_length=3),
         ),
         migrations.AlterField(
-            model_name='storeprofile',
-            name='invoice_prefix',
-            field=models.CharField(default='WS', help_text='Letters that start every invoice number, e.g. WS gives WS/26-27/000123.', max_length=3),
+            model_name="storeprofile",
+            name="invoice_prefix",
+            field=models.CharField(
+                default="WS",
+                help_text="Letters that start every invoice number, e.g. WS gives WS/26-27/000123.",
+                max_length=3,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='storeprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('invoice_prefix__regex', '^[A-Z0-9]{1,3}$')), name='store_invoice_prefix_format'),
+            model_name="storeprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("invoice_prefix__regex", "^[A-Z0-9]{1,3}$")),
+                name="store_invoice_prefix_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='storeprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_note_prefix__regex', '^[A-Z0-9]{1,3}$')), name='store_credit_note_prefix_format'),
+            model_name="storeprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_note_prefix__regex", "^[A-Z0-9]{1,3}$")),
+                name="store_credit_note_prefix_format",
+            ),
         ),
     ]

@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(django.db.models.functions.text.Lower('name'), name='customer_name_lower'),
+            model_name="customer",
+            index=models.Index(
+                django.db.models.functions.text.Lower("name"), name="customer_name_lower"
+            ),
         ),
     ]

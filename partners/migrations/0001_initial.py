@@ -6,65 +6,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('purchases', '0001_initial'),
+        ("purchases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PartnerFeedSettings',
+            name="PartnerFeedSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', models.CharField(max_length=128)),
-                ('rotated_at', models.DateTimeField(blank=True, null=True)),
-                ('rotated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret", models.CharField(max_length=128)),
+                ("rotated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rotated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partner feed settings',
-                'verbose_name_plural': 'partner feed settings',
+                "verbose_name": "partner feed settings",
+                "verbose_name_plural": "partner feed settings",
             },
         ),
         migrations.CreateModel(
-            name='PartnerEvent',
+            name="PartnerEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=100, unique=True)),
-                ('fingerprint', models.CharField(help_text='SHA-256 of the event as received', max_length=64)),
-                ('kind', models.CharField(choices=[('handed_over', 'Handed over to the logistics agent'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('quantity', models.PositiveIntegerField()),
-                ('reason', models.TextField(blank=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('received_via', models.CharField(choices=[('api', 'Feed endpoint'), ('file', 'File (apply_partner_feed)')], max_length=10)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partner_events', to='purchases.item')),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partner_events', to='purchases.purchase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=100, unique=True)),
+                (
+                    "fingerprint",
+                    models.CharField(help_text="SHA-256 of the event as received", max_length=64),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("handed_over", "Handed over to the logistics agent"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                ("reason", models.TextField(blank=True)),
+                ("occurred_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "received_via",
+                    models.CharField(
+                        choices=[("api", "Feed endpoint"), ("file", "File (apply_partner_feed)")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partner_events",
+                        to="purchases.item",
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partner_events",
+                        to="purchases.purchase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='partner_event_quantity_positive'), models.CheckConstraint(condition=models.Q(('kind__in', ['handed_over', 'cancelled'])), name='partner_event_kind_valid')],
+                "ordering": ["-received_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gte", 1)),
+                        name="partner_event_quantity_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["handed_over", "cancelled"])),
+                        name="partner_event_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RejectedPartnerEvent',
+            name="RejectedPartnerEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('received_via', models.CharField(choices=[('api', 'Feed endpoint'), ('file', 'File (apply_partner_feed)')], max_length=10)),
-                ('source', models.CharField(blank=True, help_text='Client address, or file:line', max_length=300)),
-                ('reason', models.CharField(choices=[('body_too_large', 'Body too large'), ('missing_headers', 'Signature or timestamp header missing'), ('bad_timestamp', 'Timestamp header is not a Unix time'), ('stale_timestamp', 'Timestamp outside the allowed window'), ('bad_signature', 'Signature does not match'), ('malformed_json', 'Not valid JSON (UTF-8)'), ('invalid_batch', 'Not a batch of events'), ('invalid_event', 'Event is not a JSON object'), ('missing_field', 'Required field missing'), ('invalid_field', 'Field of the wrong type or form'), ('occurred_in_future', 'Event time is in the future'), ('unknown_purchase', 'Unknown purchase'), ('unknown_item', 'Unknown item'), ('ambiguous_item', 'SKU matches several lines'), ('own_item', 'Item is fulfilled by the store'), ('excess_quantity', 'More than was bought'), ('out_of_order', "Older than the item's latest report"), ('event_id_reused', 'Event id already used for another event'), ('retry_later', 'Temporary failure; send again')], max_length=30)),
-                ('detail', models.TextField(blank=True)),
-                ('event_id', models.CharField(blank=True, max_length=100)),
-                ('purchase_number', models.CharField(blank=True, max_length=100)),
-                ('payload', models.TextField(blank=True, help_text='As received, cut at 10,000 characters')),
-                ('purchase', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rejected_partner_events', to='purchases.purchase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "received_via",
+                    models.CharField(
+                        choices=[("api", "Feed endpoint"), ("file", "File (apply_partner_feed)")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Client address, or file:line", max_length=300
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("body_too_large", "Body too large"),
+                            ("missing_headers", "Signature or timestamp header missing"),
+                            ("bad_timestamp", "Timestamp header is not a Unix time"),
+                            ("stale_timestamp", "Timestamp outside the allowed window"),
+                            ("bad_signature", "Signature does not match"),
+                            ("malformed_json", "Not valid JSON (UTF-8)"),
+                            ("invalid_batch", "Not a batch of events"),
+                            ("invalid_event", "Event is not a JSON object"),
+                            ("missing_field", "Required field missing"),
+                            ("invalid_field", "Field of the wrong type or form"),
+                            ("occurred_in_future", "Event time is in the future"),
+                            ("unknown_purchase", "Unknown purchase"),
+                            ("unknown_item", "Unknown item"),
+                            ("ambiguous_item", "SKU matches several lines"),
+                            ("own_item", "Item is fulfilled by the store"),
+                            ("excess_quantity", "More than was bought"),
+                            ("out_of_order", "Older than the item's latest report"),
+                            ("event_id_reused", "Event id already used for another event"),
+                            ("retry_later", "Temporary failure; send again"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("detail", models.TextField(blank=True)),
+                ("event_id", models.CharField(blank=True, max_length=100)),
+                ("purchase_number", models.CharField(blank=True, max_length=100)),
+                (
+                    "payload",
+                    models.TextField(blank=True, help_text="As received, cut at 10,000 characters"),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rejected_partner_events",
+                        to="purchases.purchase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
-                'indexes': [models.Index(fields=['reason', '-received_at'], name='rejected_event_reason')],
+                "ordering": ["-received_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["reason", "-received_at"], name="rejected_event_reason")
+                ],
             },
         ),
     ]

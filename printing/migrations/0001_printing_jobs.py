@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,32 +16,99 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PrintJob',
+            name="PrintJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(choices=[('invoices', 'Tax invoices and credit notes'), ('slips', 'Address slips'), ('manifest', 'Handover manifests')], max_length=10)),
-                ('layout', models.CharField(blank=True, choices=[('label', '4×6 inch labels'), ('a4', 'A4 sheets of four')], max_length=10)),
-                ('ids', models.JSONField(help_text='The purchase, shipment or batch ids chosen, in order')),
-                ('selection_key', models.CharField(help_text='Digest of what was chosen', max_length=64)),
-                ('title', models.CharField(help_text='What was chosen, in words', max_length=200)),
-                ('filename', models.CharField(max_length=100)),
-                ('document_count', models.PositiveIntegerField()),
-                ('done_count', models.PositiveIntegerField(default=0, help_text='Documents rendered so far')),
-                ('recorded_count', models.PositiveIntegerField(default=0, help_text='Documents recorded in the audit timeline so far')),
-                ('status', django_fsm.FSMField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, protected=True)),
-                ('attempt', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, upload_to=printing.models.job_file_path)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='print_jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document",
+                    models.CharField(
+                        choices=[
+                            ("invoices", "Tax invoices and credit notes"),
+                            ("slips", "Address slips"),
+                            ("manifest", "Handover manifests"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "layout",
+                    models.CharField(
+                        blank=True,
+                        choices=[("label", "4×6 inch labels"), ("a4", "A4 sheets of four")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "ids",
+                    models.JSONField(
+                        help_text="The purchase, shipment or batch ids chosen, in order"
+                    ),
+                ),
+                (
+                    "selection_key",
+                    models.CharField(help_text="Digest of what was chosen", max_length=64),
+                ),
+                ("title", models.CharField(help_text="What was chosen, in words", max_length=200)),
+                ("filename", models.CharField(max_length=100)),
+                ("document_count", models.PositiveIntegerField()),
+                (
+                    "done_count",
+                    models.PositiveIntegerField(default=0, help_text="Documents rendered so far"),
+                ),
+                (
+                    "recorded_count",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Documents recorded in the audit timeline so far"
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        protected=True,
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("file", models.FileField(blank=True, upload_to=printing.models.job_file_path)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="print_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['-created_at', '-id'], name='printjob_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='printjob_status_valid'), models.CheckConstraint(condition=models.Q(('done_count__lte', models.F('document_count'))), name='printjob_done_within_count')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["-created_at", "-id"], name="printjob_created")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "running", "done", "failed"])),
+                        name="printjob_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("done_count__lte", models.F("document_count"))),
+                        name="printjob_done_within_count",
+                    ),
+                ],
             },
         ),
     ]

@@ -10,225 +10,593 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('line1', models.CharField(max_length=200)),
-                ('line2', models.CharField(blank=True, max_length=200)),
-                ('landmark', models.CharField(blank=True, max_length=200)),
-                ('city', models.CharField(max_length=100)),
-                ('state', models.CharField(choices=[('01', 'Jammu and Kashmir'), ('02', 'Himachal Pradesh'), ('03', 'Punjab'), ('04', 'Chandigarh'), ('05', 'Uttarakhand'), ('06', 'Haryana'), ('07', 'Delhi'), ('08', 'Rajasthan'), ('09', 'Uttar Pradesh'), ('10', 'Bihar'), ('11', 'Sikkim'), ('12', 'Arunachal Pradesh'), ('13', 'Nagaland'), ('14', 'Manipur'), ('15', 'Mizoram'), ('16', 'Tripura'), ('17', 'Meghalaya'), ('18', 'Assam'), ('19', 'West Bengal'), ('20', 'Jharkhand'), ('21', 'Odisha'), ('22', 'Chhattisgarh'), ('23', 'Madhya Pradesh'), ('24', 'Gujarat'), ('26', 'Dadra and Nagar Haveli and Daman and Diu'), ('27', 'Maharashtra'), ('29', 'Karnataka'), ('30', 'Goa'), ('31', 'Lakshadweep'), ('32', 'Kerala'), ('33', 'Tamil Nadu'), ('34', 'Puducherry'), ('35', 'Andaman and Nicobar Islands'), ('36', 'Telangana'), ('37', 'Andhra Pradesh'), ('38', 'Ladakh')], max_length=2)),
-                ('pin_code', models.CharField(max_length=6, validators=[webstore.india.validate_pin_code], verbose_name='PIN code')),
-                ('mobile', models.CharField(max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("line1", models.CharField(max_length=200)),
+                ("line2", models.CharField(blank=True, max_length=200)),
+                ("landmark", models.CharField(blank=True, max_length=200)),
+                ("city", models.CharField(max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("01", "Jammu and Kashmir"),
+                            ("02", "Himachal Pradesh"),
+                            ("03", "Punjab"),
+                            ("04", "Chandigarh"),
+                            ("05", "Uttarakhand"),
+                            ("06", "Haryana"),
+                            ("07", "Delhi"),
+                            ("08", "Rajasthan"),
+                            ("09", "Uttar Pradesh"),
+                            ("10", "Bihar"),
+                            ("11", "Sikkim"),
+                            ("12", "Arunachal Pradesh"),
+                            ("13", "Nagaland"),
+                            ("14", "Manipur"),
+                            ("15", "Mizoram"),
+                            ("16", "Tripura"),
+                            ("17", "Meghalaya"),
+                            ("18", "Assam"),
+                            ("19", "West Bengal"),
+                            ("20", "Jharkhand"),
+                            ("21", "Odisha"),
+                            ("22", "Chhattisgarh"),
+                            ("23", "Madhya Pradesh"),
+                            ("24", "Gujarat"),
+                            ("26", "Dadra and Nagar Haveli and Daman and Diu"),
+                            ("27", "Maharashtra"),
+                            ("29", "Karnataka"),
+                            ("30", "Goa"),
+                            ("31", "Lakshadweep"),
+                            ("32", "Kerala"),
+                            ("33", "Tamil Nadu"),
+                            ("34", "Puducherry"),
+                            ("35", "Andaman and Nicobar Islands"),
+                            ("36", "Telangana"),
+                            ("37", "Andhra Pradesh"),
+                            ("38", "Ladakh"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "pin_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[webstore.india.validate_pin_code],
+                        verbose_name="PIN code",
+                    ),
+                ),
+                ("mobile", models.CharField(max_length=10)),
             ],
             options={
-                'verbose_name_plural': 'addresses',
+                "verbose_name_plural": "addresses",
             },
         ),
         migrations.CreateModel(
-            name='DocumentSeries',
+            name="DocumentSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice', 'Tax invoice'), ('credit_note', 'Credit note')], max_length=20)),
-                ('financial_year', models.CharField(help_text='26-27 for April 2026 to March 2027', max_length=5)),
-                ('next_number', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invoice", "Tax invoice"), ("credit_note", "Credit note")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.CharField(help_text="26-27 for April 2026 to March 2027", max_length=5),
+                ),
+                ("next_number", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name_plural': 'document series',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'financial_year'), name='series_unique_per_year')],
+                "verbose_name_plural": "document series",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "financial_year"), name="series_unique_per_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Purchase',
+            name="Purchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('payment_method', models.CharField(choices=[('prepaid', 'Prepaid'), ('cod', 'Cash on delivery')], max_length=10)),
-                ('kind', models.CharField(choices=[('own', 'Own'), ('infibeam', 'Infibeam'), ('mixed', 'Mixed')], max_length=10)),
-                ('subtotal', models.DecimalField(decimal_places=2, help_text='Taxable value', max_digits=12)),
-                ('tax_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('shipping_charge', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10)),
-                ('grand_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('placed_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', django_fsm.FSMField(choices=[('in_checkout', 'In Checkout'), ('frozen', 'Frozen'), ('confirmed', 'Confirmed'), ('fraud_approved', 'Fraud Approved'), ('fraud_denied', 'Fraud Denied'), ('invoiced', 'Invoiced'), ('agent_assigned', 'Agent Assigned'), ('shipped', 'Shipped'), ('partially_complete', 'Partially Complete'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='in_checkout', max_length=20, protected=True)),
-                ('partner_status', django_fsm.FSMField(choices=[('', 'No partner items'), ('awaiting', 'Awaiting partner'), ('partially_complete', 'Partially Complete'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='', max_length=20, protected=True)),
-                ('billing_address', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='purchases.address')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchases', to='customers.customer')),
-                ('shipping_address', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='purchases.address')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True)),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[("prepaid", "Prepaid"), ("cod", "Cash on delivery")], max_length=10
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("own", "Own"), ("infibeam", "Infibeam"), ("mixed", "Mixed")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "subtotal",
+                    models.DecimalField(decimal_places=2, help_text="Taxable value", max_digits=12),
+                ),
+                ("tax_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "shipping_charge",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=10),
+                ),
+                ("grand_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("placed_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("in_checkout", "In Checkout"),
+                            ("frozen", "Frozen"),
+                            ("confirmed", "Confirmed"),
+                            ("fraud_approved", "Fraud Approved"),
+                            ("fraud_denied", "Fraud Denied"),
+                            ("invoiced", "Invoiced"),
+                            ("agent_assigned", "Agent Assigned"),
+                            ("shipped", "Shipped"),
+                            ("partially_complete", "Partially Complete"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="in_checkout",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "partner_status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("", "No partner items"),
+                            ("awaiting", "Awaiting partner"),
+                            ("partially_complete", "Partially Complete"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "billing_address",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="purchases.address",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchases",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "shipping_address",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="purchases.address",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-placed_at', '-id'],
-                'permissions': [('fulfil_purchase', 'Can fulfil purchases (fraud review, invoice, ship, hand over)'), ('cancel_purchase', 'Can cancel purchases'), ('print_documents', 'Can print invoices, slips and manifests')],
+                "ordering": ["-placed_at", "-id"],
+                "permissions": [
+                    (
+                        "fulfil_purchase",
+                        "Can fulfil purchases (fraud review, invoice, ship, hand over)",
+                    ),
+                    ("cancel_purchase", "Can cancel purchases"),
+                    ("print_documents", "Can print invoices, slips and manifests"),
+                ],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_number', models.PositiveSmallIntegerField()),
-                ('sku', models.CharField(max_length=40, verbose_name='SKU')),
-                ('name', models.CharField(max_length=200)),
-                ('hsn_code', models.CharField(max_length=8, verbose_name='HSN code')),
-                ('unit_price', models.DecimalField(decimal_places=2, help_text='Before GST', max_digits=12)),
-                ('gst_rate', models.PositiveSmallIntegerField(choices=[(0, '0 %'), (5, '5 %'), (12, '12 %'), (18, '18 %'), (28, '28 %')], verbose_name='GST rate')),
-                ('quantity', models.PositiveIntegerField()),
-                ('discount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12)),
-                ('weight_grams', models.PositiveIntegerField(default=0, help_text='Per unit')),
-                ('fulfilled_by', models.CharField(choices=[('own', 'Own'), ('infibeam', 'Infibeam')], max_length=10)),
-                ('assigned_quantity', models.PositiveIntegerField(default=0, help_text='In shipments not yet handed over (own items only)')),
-                ('handed_over_quantity', models.PositiveIntegerField(default=0)),
-                ('cancelled_quantity', models.PositiveIntegerField(default=0)),
-                ('last_reported_at', models.DateTimeField(blank=True, help_text='Time of the newest partner report applied to this item', null=True)),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending'), ('partially_complete', 'Partially Complete'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='pending', max_length=20, protected=True)),
-                ('product', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.product')),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='purchases.purchase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_number", models.PositiveSmallIntegerField()),
+                ("sku", models.CharField(max_length=40, verbose_name="SKU")),
+                ("name", models.CharField(max_length=200)),
+                ("hsn_code", models.CharField(max_length=8, verbose_name="HSN code")),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, help_text="Before GST", max_digits=12),
+                ),
+                (
+                    "gst_rate",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0 %"), (5, "5 %"), (12, "12 %"), (18, "18 %"), (28, "28 %")],
+                        verbose_name="GST rate",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "discount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12),
+                ),
+                ("weight_grams", models.PositiveIntegerField(default=0, help_text="Per unit")),
+                (
+                    "fulfilled_by",
+                    models.CharField(
+                        choices=[("own", "Own"), ("infibeam", "Infibeam")], max_length=10
+                    ),
+                ),
+                (
+                    "assigned_quantity",
+                    models.PositiveIntegerField(
+                        default=0, help_text="In shipments not yet handed over (own items only)"
+                    ),
+                ),
+                ("handed_over_quantity", models.PositiveIntegerField(default=0)),
+                ("cancelled_quantity", models.PositiveIntegerField(default=0)),
+                (
+                    "last_reported_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Time of the newest partner report applied to this item",
+                        null=True,
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("partially_complete", "Partially Complete"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="purchases.purchase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['purchase', 'line_number'],
+                "ordering": ["purchase", "line_number"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True)),
-                ('financial_year', models.CharField(max_length=5)),
-                ('sequence', models.PositiveIntegerField()),
-                ('issued_at', models.DateTimeField()),
-                ('content', models.JSONField(help_text='Every particular printed, frozen at issue')),
-                ('taxable_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('tax_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('grand_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='purchases.purchase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True)),
+                ("financial_year", models.CharField(max_length=5)),
+                ("sequence", models.PositiveIntegerField()),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "content",
+                    models.JSONField(help_text="Every particular printed, frozen at issue"),
+                ),
+                ("taxable_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("tax_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("grand_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="purchases.purchase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['financial_year', 'sequence'],
+                "ordering": ["financial_year", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(help_text='purchase, shipment, item, invoice, document', max_length=20)),
-                ('subject_id', models.BigIntegerField()),
-                ('subject_label', models.CharField(max_length=60)),
-                ('action', models.CharField(max_length=60)),
-                ('from_state', models.CharField(blank=True, max_length=20)),
-                ('to_state', models.CharField(blank=True, max_length=20)),
-                ('actor_name', models.CharField(help_text="The user's name, or Infibeam / system", max_length=150)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='purchases.purchase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="purchase, shipment, item, invoice, document", max_length=20
+                    ),
+                ),
+                ("subject_id", models.BigIntegerField()),
+                ("subject_label", models.CharField(max_length=60)),
+                ("action", models.CharField(max_length=60)),
+                ("from_state", models.CharField(blank=True, max_length=20)),
+                ("to_state", models.CharField(blank=True, max_length=20)),
+                (
+                    "actor_name",
+                    models.CharField(
+                        help_text="The user's name, or Infibeam / system", max_length=150
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="purchases.purchase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['created_at', 'id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CreditNote',
+            name="CreditNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True)),
-                ('financial_year', models.CharField(max_length=5)),
-                ('sequence', models.PositiveIntegerField()),
-                ('issued_at', models.DateTimeField()),
-                ('reason', models.TextField()),
-                ('content', models.JSONField()),
-                ('taxable_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('tax_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('grand_total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='purchases.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True)),
+                ("financial_year", models.CharField(max_length=5)),
+                ("sequence", models.PositiveIntegerField()),
+                ("issued_at", models.DateTimeField()),
+                ("reason", models.TextField()),
+                ("content", models.JSONField()),
+                ("taxable_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("tax_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("grand_total", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="purchases.invoice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['financial_year', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('financial_year', 'sequence'), name='credit_note_sequence_unique'), models.CheckConstraint(condition=models.Q(('number__regex', '^[A-Za-z0-9/-]{1,16}$')), name='credit_note_number_format')],
+                "ordering": ["financial_year", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("financial_year", "sequence"), name="credit_note_sequence_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__regex", "^[A-Za-z0-9/-]{1,16}$")),
+                        name="credit_note_number_format",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['status', '-placed_at'], name='purchase_status_placed'),
+            model_name="purchase",
+            index=models.Index(fields=["status", "-placed_at"], name="purchase_status_placed"),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['-placed_at', '-id'], name='purchase_placed'),
+            model_name="purchase",
+            index=models.Index(fields=["-placed_at", "-id"], name="purchase_placed"),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['grand_total'], name='purchase_amount'),
+            model_name="purchase",
+            index=models.Index(fields=["grand_total"], name="purchase_amount"),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['kind', 'status', '-placed_at'], name='purchase_kind_status'),
+            model_name="purchase",
+            index=models.Index(
+                fields=["kind", "status", "-placed_at"], name="purchase_kind_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['partner_status', '-placed_at'], name='purchase_partner_status'),
+            model_name="purchase",
+            index=models.Index(
+                fields=["partner_status", "-placed_at"], name="purchase_partner_status"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['in_checkout', 'frozen', 'confirmed', 'fraud_approved', 'fraud_denied', 'invoiced', 'agent_assigned', 'shipped', 'partially_complete', 'complete', 'cancelled'])), name='purchase_status_valid'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "in_checkout",
+                            "frozen",
+                            "confirmed",
+                            "fraud_approved",
+                            "fraud_denied",
+                            "invoiced",
+                            "agent_assigned",
+                            "shipped",
+                            "partially_complete",
+                            "complete",
+                            "cancelled",
+                        ],
+                    )
+                ),
+                name="purchase_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('partner_status__in', ['', 'awaiting', 'partially_complete', 'complete', 'cancelled'])), name='purchase_partner_status_valid'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "partner_status__in",
+                        ["", "awaiting", "partially_complete", "complete", "cancelled"],
+                    )
+                ),
+                name="purchase_partner_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['own', 'infibeam', 'mixed'])), name='purchase_kind_valid'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["own", "infibeam", "mixed"])),
+                name="purchase_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_method__in', ['prepaid', 'cod'])), name='purchase_payment_method_valid'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_method__in", ["prepaid", "cod"])),
+                name="purchase_payment_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchase',
-            constraint=models.CheckConstraint(condition=models.Q(('grand_total__gte', 0)), name='purchase_total_not_negative'),
+            model_name="purchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grand_total__gte", 0)), name="purchase_total_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('purchase', 'line_number'), name='item_line_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(
+                fields=("purchase", "line_number"), name="item_line_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='item_quantity_positive'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="item_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('assigned_quantity'), '+', models.F('handed_over_quantity')), '+', models.F('cancelled_quantity')))), name='item_quantities_within_ordered'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("assigned_quantity"), "+", models.F("handed_over_quantity")
+                            ),
+                            "+",
+                            models.F("cancelled_quantity"),
+                        ),
+                    )
+                ),
+                name="item_quantities_within_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'partially_complete', 'complete', 'cancelled'])), name='item_status_valid'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "partially_complete", "complete", "cancelled"])
+                ),
+                name="item_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('financial_year', 'sequence'), name='invoice_sequence_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                fields=("financial_year", "sequence"), name="invoice_sequence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('number__regex', '^[A-Za-z0-9/-]{1,16}$')), name='invoice_number_format'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__regex", "^[A-Za-z0-9/-]{1,16}$")),
+                name="invoice_number_format",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['purchase', 'created_at'], name='audit_purchase_time'),
+            model_name="auditentry",
+            index=models.Index(fields=["purchase", "created_at"], name="audit_purchase_time"),
         ),
     ]

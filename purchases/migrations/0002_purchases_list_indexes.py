@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('purchases', '0001_initial'),
+        ("purchases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='address',
-            index=models.Index(fields=['mobile'], name='address_mobile'),
+            model_name="address",
+            index=models.Index(fields=["mobile"], name="address_mobile"),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['status', 'grand_total'], name='purchase_status_amount'),
+            model_name="purchase",
+            index=models.Index(fields=["status", "grand_total"], name="purchase_status_amount"),
         ),
     ]

@@ -5,15 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('purchases', '0002_purchases_list_indexes'),
+        ("catalog", "0001_initial"),
+        ("purchases", "0002_purchases_list_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(condition=models.Q(('fulfilled_by', 'own'), ('quantity__gt', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('assigned_quantity'), '+', models.F('handed_over_quantity')), '+', models.F('cancelled_quantity')))), fields=['purchase'], name='item_own_unassigned'),
+            model_name="item",
+            index=models.Index(
+                condition=models.Q(
+                    ("fulfilled_by", "own"),
+                    (
+                        "quantity__gt",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("assigned_quantity"), "+", models.F("handed_over_quantity")
+                            ),
+                            "+",
+                            models.F("cancelled_quantity"),
+                        ),
+                    ),
+                ),
+                fields=["purchase"],
+                name="item_own_unassigned",
+            ),
         ),
     ]

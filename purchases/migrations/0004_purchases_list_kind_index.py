@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_purchases_list_name_index'),
-        ('purchases', '0003_fulfil_item_unassigned_index'),
+        ("customers", "0002_purchases_list_name_index"),
+        ("purchases", "0003_fulfil_item_unassigned_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['kind', '-placed_at'], name='purchase_kind_placed'),
+            model_name="purchase",
+            index=models.Index(fields=["kind", "-placed_at"], name="purchase_kind_placed"),
         ),
     ]

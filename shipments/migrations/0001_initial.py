@@ -8,103 +8,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('purchases', '0001_initial'),
+        ("purchases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ShippingAgent',
+            name="ShippingAgent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('tracking_url_template', models.CharField(help_text='For example https://courier.example/track?awb={awb}', max_length=300, validators=[shipments.models.validate_tracking_url_template])),
-                ('awb_pattern', models.CharField(blank=True, help_text='A regular expression every AWB of this courier matches, e.g. [0-9]{11}', max_length=100, validators=[shipments.models.validate_regex], verbose_name='AWB pattern')),
-                ('collects_cod', models.BooleanField(default=True, verbose_name='Collects cash on delivery')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("code", models.CharField(max_length=20, unique=True)),
+                (
+                    "tracking_url_template",
+                    models.CharField(
+                        help_text="For example https://courier.example/track?awb={awb}",
+                        max_length=300,
+                        validators=[shipments.models.validate_tracking_url_template],
+                    ),
+                ),
+                (
+                    "awb_pattern",
+                    models.CharField(
+                        blank=True,
+                        help_text="A regular expression every AWB of this courier matches, e.g. [0-9]{11}",
+                        max_length=100,
+                        validators=[shipments.models.validate_regex],
+                        verbose_name="AWB pattern",
+                    ),
+                ),
+                (
+                    "collects_cod",
+                    models.BooleanField(default=True, verbose_name="Collects cash on delivery"),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HandoverBatch',
+            name="HandoverBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('pickup_person', models.CharField(blank=True, max_length=100)),
-                ('pickup_mobile', models.CharField(blank=True, max_length=10)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handover_batches', to='shipments.shippingagent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("pickup_person", models.CharField(blank=True, max_length=100)),
+                ("pickup_mobile", models.CharField(blank=True, max_length=10)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handover_batches",
+                        to="shipments.shippingagent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'handover batches',
-                'ordering': ['-opened_at'],
+                "verbose_name_plural": "handover batches",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('awb', models.CharField(blank=True, max_length=40, null=True, verbose_name='AWB')),
-                ('weight_grams', models.PositiveIntegerField()),
-                ('cod_amount', models.DecimalField(decimal_places=2, default=0, help_text='0 when prepaid', max_digits=12, verbose_name='Cash to collect')),
-                ('status', django_fsm.FSMField(choices=[('agent_assigned', 'Agent Assigned'), ('shipped', 'Shipped'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='agent_assigned', max_length=20, protected=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('slip_printed_at', models.DateTimeField(blank=True, null=True)),
-                ('shipped_at', models.DateTimeField(blank=True, null=True)),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('handover_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='shipments.handoverbatch')),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='purchases.purchase')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='shipments.shippingagent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("awb", models.CharField(blank=True, max_length=40, null=True, verbose_name="AWB")),
+                ("weight_grams", models.PositiveIntegerField()),
+                (
+                    "cod_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="0 when prepaid",
+                        max_digits=12,
+                        verbose_name="Cash to collect",
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("agent_assigned", "Agent Assigned"),
+                            ("shipped", "Shipped"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="agent_assigned",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("slip_printed_at", models.DateTimeField(blank=True, null=True)),
+                ("shipped_at", models.DateTimeField(blank=True, null=True)),
+                ("handed_over_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "handover_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="shipments.handoverbatch",
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="purchases.purchase",
+                    ),
+                ),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="shipments.shippingagent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ShipmentItem',
+            name="ShipmentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipment_lines', to='purchases.item')),
-                ('shipment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shipments.shipment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipment_lines",
+                        to="purchases.item",
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shipments.shipment",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('shipment', 'item'), name='shipment_item_unique'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='shipment_item_quantity_positive')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("shipment", "item"), name="shipment_item_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gte", 1)),
+                        name="shipment_item_quantity_positive",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['status', '-created_at'], name='shipment_status_created'),
+            model_name="shipment",
+            index=models.Index(fields=["status", "-created_at"], name="shipment_status_created"),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['awb'], name='shipment_awb'),
+            model_name="shipment",
+            index=models.Index(fields=["awb"], name="shipment_awb"),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['agent', 'status'], name='shipment_agent_status'),
+            model_name="shipment",
+            index=models.Index(fields=["agent", "status"], name="shipment_agent_status"),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.UniqueConstraint(condition=models.Q(('awb__isnull', False)), fields=('agent', 'awb'), name='shipment_awb_unique_per_agent'),
+            model_name="shipment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("awb__isnull", False)),
+                fields=("agent", "awb"),
+                name="shipment_awb_unique_per_agent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['agent_assigned', 'shipped', 'complete', 'cancelled'])), name='shipment_status_valid'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["agent_assigned", "shipped", "complete", "cancelled"])
+                ),
+                name="shipment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('cod_amount__gte', 0)), name='shipment_cod_not_negative'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cod_amount__gte", 0)), name="shipment_cod_not_negative"
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shipments', '0001_initial'),
+        ("shipments", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['purchase', 'agent'], name='shipment_purchase_agent'),
+            model_name="shipment",
+            index=models.Index(fields=["purchase", "agent"], name="shipment_purchase_agent"),
         ),
     ]

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('purchases', '0002_purchases_list_indexes'),
-        ('shipments', '0002_purchases_list_purchase_agent'),
+        ("purchases", "0002_purchases_list_indexes"),
+        ("shipments", "0002_purchases_list_purchase_agent"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['-created_at', '-id'], name='shipment_created'),
+            model_name="shipment",
+            index=models.Index(fields=["-created_at", "-id"], name="shipment_created"),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['agent', '-created_at'], name='shipment_agent_created'),
+            model_name="shipment",
+            index=models.Index(fields=["agent", "-created_at"], name="shipment_agent_created"),
         ),
     ]

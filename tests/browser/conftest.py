@@ -30,7 +30,9 @@ def chromium():
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser tab at 1280 px; `page.base_url` is the live server."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
     context.set_default_timeout(10_000)
     tab = context.new_page()
     tab.base_url = live_server.url

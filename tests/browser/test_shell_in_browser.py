@@ -11,8 +11,14 @@ def test_purchases_menu_opens_on_hover_and_reaches_its_pages(page, owner):
     login(page, "owner")
     labels = page.locator(".menus > .menu > .menu-label").all_inner_texts()
     assert labels == [
-        "CUSTOMIZATION", "CATALOG", "PURCHASES", "CONTENT", "CUSTOMER SERVICE", "PROMOTIONS",
-        "CONFIGURATION", "ACCOUNTS",
+        "CUSTOMIZATION",
+        "CATALOG",
+        "PURCHASES",
+        "CONTENT",
+        "CUSTOMER SERVICE",
+        "PROMOTIONS",
+        "CONFIGURATION",
+        "ACCOUNTS",
     ]
     purchases = page.locator(".menu", has=page.locator(".menu-label", has_text="PURCHASES"))
     dropdown = purchases.locator(".dropdown")

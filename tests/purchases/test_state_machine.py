@@ -58,7 +58,9 @@ def test_second_identical_approval_is_refused_and_harmless(confirmed_purchase, s
 def test_deny_fraud_needs_a_reason(confirmed_purchase, staff):
     with pytest.raises(InvalidInput):
         services.purchase_deny_fraud(purchase_id=confirmed_purchase.pk, user=staff, reason="  ")
-    services.purchase_deny_fraud(purchase_id=confirmed_purchase.pk, user=staff, reason="Stolen card")
+    services.purchase_deny_fraud(
+        purchase_id=confirmed_purchase.pk, user=staff, reason="Stolen card"
+    )
     confirmed_purchase.refresh_from_db()
     assert confirmed_purchase.status == PurchaseStatus.FRAUD_DENIED
     assert AuditEntry.objects.get().reason == "Stolen card"
@@ -81,7 +83,9 @@ def test_issue_invoice_numbers_from_this_years_series(store, staff):
 
 def test_staff_cannot_cancel(confirmed_purchase, staff):
     with pytest.raises(RoleNotAllowed):
-        services.purchase_cancel(purchase_id=confirmed_purchase.pk, user=staff, reason="Customer asked")
+        services.purchase_cancel(
+            purchase_id=confirmed_purchase.pk, user=staff, reason="Customer asked"
+        )
     confirmed_purchase.refresh_from_db()
     assert confirmed_purchase.status == PurchaseStatus.CONFIRMED
 
@@ -121,7 +125,9 @@ def test_audit_entries_cannot_be_edited_or_deleted(confirmed_purchase, staff):
         entry.delete()
 
 
-def test_mixed_purchase_whose_own_items_are_cancelled_waits_only_for_the_partner(store, staff, owner):
+def test_mixed_purchase_whose_own_items_are_cancelled_waits_only_for_the_partner(
+    store, staff, owner
+):
     purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=1, partner=1)
     services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
     services.purchase_cancel(purchase_id=purchase.pk, user=owner, reason="Own item out of stock")

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invoiced(store, staff):
-    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2)
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2
+    )
     purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
     purchase.refresh_from_db()
     return purchase
@@ -52,7 +54,10 @@ def test_whole_purchase_from_invoiced_to_complete(
 def test_split_shipment_leaves_purchase_partially_complete(invoiced, staff, agent):
     first, second = invoiced.items.order_by("line_number")
     shipment = services.shipment_create(
-        purchase_id=invoiced.pk, user=staff, agent_id=agent.pk, quantities={first.pk: 2, second.pk: 1}
+        purchase_id=invoiced.pk,
+        user=staff,
+        agent_id=agent.pk,
+        quantities={first.pk: 2, second.pk: 1},
     )
     invoiced.refresh_from_db()
     assert invoiced.status == PurchaseStatus.INVOICED  # one unit is still to be assigned

@@ -5,8 +5,16 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-MENUS = ["CUSTOMIZATION", "CATALOG", "PURCHASES", "CONTENT", "CUSTOMER SERVICE", "PROMOTIONS",
-         "CONFIGURATION", "ACCOUNTS"]
+MENUS = [
+    "CUSTOMIZATION",
+    "CATALOG",
+    "PURCHASES",
+    "CONTENT",
+    "CUSTOMER SERVICE",
+    "PROMOTIONS",
+    "CONFIGURATION",
+    "ACCOUNTS",
+]
 
 
 def test_anonymous_user_is_sent_to_login(client):
