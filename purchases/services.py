@@ -65,7 +65,8 @@ def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoi
     content = document_content(
         purchase=purchase,
         store=store,
-        quantities={item: item.quantity for item in items},
+        # Units cancelled before invoicing are not supplied, so they are not invoiced.
+        quantities={item: item.quantity - item.cancelled_quantity for item in items},
         number=number,
         issued_at=issued_at,
         title="Tax Invoice",

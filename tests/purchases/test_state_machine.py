@@ -143,3 +143,15 @@ def test_partner_only_purchase_offers_no_own_actions(store, staff):
     assert not Purchase.objects.awaiting_fraud_review().filter(pk=purchase.pk).exists()
     with pytest.raises(TransitionNotAllowed):
         services.purchase_approve_fraud(purchase_id=purchase.pk, user=staff)
+
+
+def test_units_cancelled_before_invoicing_are_not_invoiced(store, staff, owner):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2)
+    first, second = purchase.items.order_by("line_number")
+    services.purchase_cancel(
+        purchase_id=purchase.pk, user=owner, reason="One short", item_quantities={first.pk: 1}
+    )
+    invoice = services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    quantities = {line["sku"]: line["quantity"] for line in invoice.content["lines"]}
+    assert quantities == {first.sku: 1, second.sku: 2}
+    assert invoice.taxable_total == first.unit_price * 1 + second.unit_price * 2
