@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from customers.models import Customer
 from purchases.models import Purchase
 from shipments.models import Shipment, ShippingAgent
+from shipments.notifications import HANDOVER_TEMPLATE, handover_subject
 
-HANDOVER_TEMPLATE = "email/shipment_handed_over.txt"
 SAMPLE_AWB = "12345678901"
 
 
@@ -23,11 +23,6 @@ class EmailPreview:
     subject: str
     body: str
     example_of: str  # the real shipment shown, or "" when sample values are used
-
-
-def handover_subject(purchase: Purchase) -> str:
-    """The subject line of shipments.notifications.send_handover_email."""
-    return f"Your order {purchase.number} is on its way"
 
 
 def _sample_shipment() -> Shipment:

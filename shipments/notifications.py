@@ -4,6 +4,13 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+HANDOVER_TEMPLATE = "email/shipment_handed_over.txt"
+
+
+def handover_subject(purchase) -> str:
+    """The subject line of the handover email (CONTENT › Customer Emails shows it too)."""
+    return f"Your order {purchase.number} is on its way"
+
 
 @task()
 def send_handover_email(*, shipment_id: int) -> None:
@@ -14,8 +21,8 @@ def send_handover_email(*, shipment_id: int) -> None:
     customer = shipment.purchase.customer
     context = {"shipment": shipment, "purchase": shipment.purchase, "customer": customer}
     send_mail(
-        subject=f"Your order {shipment.purchase.number} is on its way",
-        message=render_to_string("email/shipment_handed_over.txt", context),
+        subject=handover_subject(shipment.purchase),
+        message=render_to_string(HANDOVER_TEMPLATE, context),
         from_email=None,
         recipient_list=[customer.email],
     )
