@@ -25,7 +25,8 @@ def number_preview(prefix: str, *, sequence: int, year: str | None = None) -> st
 
 def max_prefix_length() -> int:
     """The longest prefix that keeps every number of the year within the 16 characters allowed."""
-    return min(3, INVOICE_NUMBER_MAX_LENGTH - len(number_preview("", sequence=1)))
+    model_limit = StoreProfile._meta.get_field("invoice_prefix").max_length
+    return min(model_limit, INVOICE_NUMBER_MAX_LENGTH - len(number_preview("", sequence=1)))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from django.db.models import Prefetch, QuerySet
 from purchases.models import Item, Purchase
 
 from .models import Shipment, ShipmentItem
-from .services import ASSIGNABLE_STATES
 
 COUNT_CAP = 1000
 
@@ -29,11 +28,7 @@ class Step:
         return {
             "review": Purchase.objects.awaiting_fraud_review,
             "invoice": Purchase.objects.awaiting_invoice,
-            # The status IN term, implied by awaiting_agent(), lets SQLite reach the rows through
-            # the (kind, status) index instead of every own purchase (118 ms → 2 ms at 100,000).
-            "assign": lambda: Purchase.objects.filter(
-                status__in=ASSIGNABLE_STATES
-            ).awaiting_agent(),
+            "assign": Purchase.objects.awaiting_agent,
             "print": Shipment.objects.awaiting_slip_or_awb,
             "handover": Shipment.objects.awaiting_handover,
         }[self.slug]()

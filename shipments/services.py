@@ -11,7 +11,7 @@ from django.utils import timezone
 from purchases.audit import audit_record
 from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.fulfilment import purchase_follow_fulfilment
-from purchases.models import FULFIL, Item, Purchase, PurchaseStatus
+from purchases.models import ASSIGNABLE_STATES, FULFIL, Item, Purchase
 from purchases.services import lock_purchase
 from purchases.transitions import run_transition
 from webstore.india import to_paise
@@ -19,7 +19,6 @@ from webstore.india import to_paise
 from .models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
 from .notifications import send_handover_email
 
-ASSIGNABLE_STATES = (PurchaseStatus.INVOICED, PurchaseStatus.PARTIALLY_COMPLETE)
 AWB_RE = re.compile(r"^[A-Z0-9-]{4,40}$")
 
 

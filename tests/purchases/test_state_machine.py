@@ -146,7 +146,9 @@ def test_partner_only_purchase_offers_no_own_actions(store, staff):
 
 
 def test_units_cancelled_before_invoicing_are_not_invoiced(store, staff, owner):
-    purchase = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2)
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=2, quantity=2
+    )
     first, second = purchase.items.order_by("line_number")
     services.purchase_cancel(
         purchase_id=purchase.pk, user=owner, reason="One short", item_quantities={first.pk: 1}
