@@ -247,6 +247,30 @@ def test_body_longer_than_its_content_length_is_read_no_further(client, one_even
     assert response.json()["reason"] == "bad_signature"
 
 
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/partners/feed/", "/partners/feed"])
+def test_feed_accepts_its_path_with_or_without_the_trailing_slash(
+    client, settings, partner_purchase, secret, path, debug
+):
+    """A partner's client may drop the slash; APPEND_SLASH cannot redirect a POST (under DEBUG
+    it raised a RuntimeError, a 500), so both forms must be the feed itself."""
+    settings.DEBUG = debug
+    body = json.dumps({"events": [event(partner_purchase, 1, event_id="e-slash")]}).encode()
+    timestamp = str(int(time.time()))
+    response = client.post(
+        path,
+        data=body,
+        content_type="application/json",
+        headers={
+            "X-Webstore-Timestamp": timestamp,
+            "X-Webstore-Signature": signature_of(secret=secret, timestamp=timestamp, body=body),
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["applied"] == 1
+    assert PartnerEvent.objects.filter(event_id="e-slash").exists()
+
+
 def test_get_is_not_allowed(client):
     response = client.get(reverse("partners:feed"))
     assert response.status_code == 405

@@ -24,7 +24,8 @@ from .urlwalk import Dataset, routes, walk
 RULES = matrix.load()
 NAMES = [route.name for route in walk()]
 PANEL_NAMES = [name for name in NAMES if not name.startswith("admin:")]
-CSRF_EXEMPT = {"partners:feed"}  # signed by the partner instead (docs in partners/)
+# Signed by the partner instead (docs in partners/); the feed answers with and without its slash.
+CSRF_EXEMPT = {"partners:feed", "partners:feed-without-slash"}
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
