@@ -7,6 +7,21 @@ from .models import AuditEntry, Purchase
 SYSTEM = "system"
 INFIBEAM = "Infibeam"
 
+# The moves nobody presses (the checkout, the system and the partner feed run them) have no button
+# label, so their entries store the transition's name in words ("Follow quantities", see
+# transitions.transition_label). Stored entries stay as written; the timeline shows these words:
+# stored action -> (when Infibeam's report caused it, otherwise).
+AUTOMATIC_ACTION_WORDS = {
+    "Freeze for payment": ("Payment started", "Payment started"),
+    "Confirm": ("Purchase confirmed", "Purchase confirmed"),
+    "Follow quantities": (
+        "Updated from Infibeam's report",
+        "Updated from the quantities handed over or cancelled",
+    ),
+    "Follow partner reports": ("Updated from Infibeam's report", "Updated from Infibeam's report"),
+    "Follow fulfilment": ("Updated from Infibeam's report", "Updated from its items and shipments"),
+}
+
 
 def actor_name(user: AbstractBaseUser | None, default: str = SYSTEM) -> str:
     if user is None:
@@ -38,3 +53,12 @@ def audit_record(
         actor_name=actor_name(user, actor_label),
         reason=reason,
     )
+
+
+def action_in_words(entry: AuditEntry) -> str:
+    """What a timeline entry says happened, in words a store owner reads (not a transition name)."""
+    words = AUTOMATIC_ACTION_WORDS.get(entry.action)
+    if words is None:
+        return entry.action
+    by_partner, otherwise = words
+    return by_partner if entry.actor_name == INFIBEAM else otherwise

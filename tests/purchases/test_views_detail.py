@@ -7,12 +7,16 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from partners import services as partner_services
 from purchases import services as purchase_services
 from purchases import views
-from purchases.audit import INFIBEAM, audit_record
-from purchases.models import PartnerStatus, Purchase, PurchaseStatus
+from purchases.audit import AUTOMATIC_ACTION_WORDS, INFIBEAM, audit_record
+from purchases.models import AuditEntry, Item, PartnerStatus, Purchase, PurchaseStatus
+from purchases.transitions import transition_label
 from shipments import services as shipment_services
+from shipments.models import Shipment
 from tests import factories
+from tests.partners.conftest import event
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +125,52 @@ def test_timeline_shows_who_when_from_to_and_why(client, viewer, shipped_mixed, 
     assert "“Customer changed their mind”" in html
     partner_entry = next(entry for entry in timeline if entry.by_partner)
     assert partner_entry.actor_name == INFIBEAM
+
+
+def test_timeline_tells_automatic_moves_in_words_and_keeps_what_was_stored(
+    client, viewer, store, staff, owner
+):
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=1, partner=1, quantity=1
+    )
+    own = purchase.items.get(line_number=1)
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    partner_services.partner_events_apply(
+        events=[event(purchase, 2, event_id="words-1")], received_via="api"
+    )
+    purchase_services.purchase_cancel(
+        purchase_id=purchase.pk,
+        user=owner,
+        reason="Customer changed their mind",
+        item_quantities={own.pk: 1},
+    )
+    client.force_login(viewer)
+    html = page_of(client, purchase).content.decode()
+
+    for name in ("Follow quantities", "Follow partner reports", "Follow fulfilment"):
+        assert name not in html
+    timeline = html.split('id="timeline-title"', 1)[1]
+    # Infibeam's report moved the item, the partner part and the purchase.
+    assert timeline.count("<strong>Updated from Infibeam&#x27;s report</strong>") == 3
+    # The owner's cancellation moved the own item and then the purchase.
+    assert "<strong>Updated from the quantities handed over or cancelled</strong>" in timeline
+    assert "<strong>Updated from its items and shipments</strong>" in timeline
+    assert "Partially Complete → Complete" in timeline
+    # The timeline is append-only: the entries keep the action they were written with.
+    stored = set(AuditEntry.objects.filter(purchase=purchase).values_list("action", flat=True))
+    assert {"Follow quantities", "Follow partner reports", "Follow fulfilment"} <= stored
+
+
+def test_every_move_nobody_presses_has_words_on_the_timeline():
+    """A transition without a button label and without a role is run by the checkout, the system
+    or the partner; its stored name in words ("Follow quantities") must not reach the page."""
+    unlabelled = {
+        transition_label(getattr(model, transition.name))
+        for model in (Purchase, Item, Shipment)
+        for transition in model._meta.get_field("status").get_all_transitions(model)
+        if not (transition.custom or {}).get("label") and transition.permission is None
+    } | {transition_label(Purchase.follow_partner_reports)}
+    assert unlabelled == set(AUTOMATIC_ACTION_WORDS)
 
 
 @pytest.mark.parametrize(
