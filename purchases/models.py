@@ -471,6 +471,16 @@ class ItemQuerySet(models.QuerySet):
             + F("cancelled_quantity")
         )
 
+    def with_unassigned_quantity(self):
+        """Each item's `unassigned`: its quantity not yet in a shipment, handed over or cancelled
+        (Item.unassigned_quantity, computed by the database for rows read as values)."""
+        return self.annotate(
+            unassigned=F("quantity")
+            - F("assigned_quantity")
+            - F("handed_over_quantity")
+            - F("cancelled_quantity")
+        )
+
 
 class Item(ConcurrentTransitionMixin, models.Model):
     """A purchased product as it was at purchase time, and how much of it has been fulfilled."""

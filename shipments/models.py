@@ -18,6 +18,11 @@ def validate_tracking_url_template(value: str) -> None:
         raise ValidationError("The tracking URL must start with https:// or http://.")
 
 
+def tracking_url(template: str, awb: str) -> str:
+    """The courier's tracking page of `awb`, from its URL template with {awb} in it."""
+    return template.replace("{awb}", awb)
+
+
 def validate_regex(value: str) -> None:
     try:
         re.compile(value)
@@ -59,7 +64,7 @@ class ShippingAgent(models.Model):
         return self.name
 
     def tracking_url(self, awb: str) -> str:
-        return self.tracking_url_template.replace("{awb}", awb)
+        return tracking_url(self.tracking_url_template, awb)
 
     def awb_matches_pattern(self, awb: str) -> bool:
         return not self.awb_pattern or re.fullmatch(self.awb_pattern, awb) is not None

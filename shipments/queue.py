@@ -4,15 +4,17 @@ Counts are capped (COUNT over a LIMITed subquery, all tabs in one query) so a ta
 whether the store has a thousand purchases or a million; rows are paged without counting.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from purchases.models import Item, Purchase
+from purchases.models import Purchase
 
 from .models import Shipment, ShipmentItem
+from .queue_rows import RowUrls, purchase_rows, shipment_rows
 
 COUNT_CAP = 1000
 
@@ -34,22 +36,20 @@ class Step:
         }[self.slug]()
 
     def rows(self) -> QuerySet:
-        """The step's rows, oldest first (only keys: `decorate` adds what a row shows)."""
+        """The step's rows, oldest first (only keys: `build_rows` reads what a row shows)."""
         if self.kind == "purchase":
             return self.queryset().order_by("placed_at", "id")
         return self.queryset().order_by("created_at", "id")
 
-    def decorate(self, queryset: QuerySet) -> QuerySet:
-        """Everything a row shows, fetched in a fixed number of queries."""
+    def build_rows(self, page: QuerySet, urls: RowUrls) -> list:
+        """A page of the step's rows, every cell ready to print, in a fixed number of queries."""
         if self.kind == "purchase":
-            own_items = Prefetch(
-                "items", queryset=Item.objects.own().order_by("line_number"), to_attr="own_items"
-            )
-            return queryset.for_list().prefetch_related(own_items)
-        return decorate_shipments(queryset)
+            return purchase_rows(page, urls, show_unassigned=self.slug == "assign")
+        return shipment_rows(page, urls)
 
 
 def decorate_shipments(queryset: QuerySet) -> QuerySet:
+    """Shipments with everything Manage Shipments shows of them."""
     lines = Prefetch(
         "lines",
         queryset=ShipmentItem.objects.select_related("item").order_by("item__line_number"),
@@ -123,19 +123,21 @@ class Page:
 MAX_PAGE = 10_000
 
 
-def page_of(queryset: QuerySet, page: str | None, per_page: int, *, decorate=None) -> Page:
+def page_of(
+    queryset: QuerySet, page: str | None, per_page: int, *, build: Callable[[QuerySet], list] = list
+) -> Page:
     """One page of an ordered queryset. The page's keys are chosen first by a narrow subquery, then
-    only those rows are read with what `decorate` adds (joins, prefetches), in the same order."""
+    only those rows are read, in the same order, by `build` (which adds joins, prefetches or reads
+    values)."""
     try:
         number = min(max(int(page or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * per_page
     keys = queryset.values("pk")[offset : offset + per_page + 1]
-    rows = queryset.model._default_manager.filter(pk__in=keys)
-    if decorate is not None:
-        rows = decorate(rows)
-    rows = list(rows.order_by(*queryset.query.order_by))
+    rows = build(
+        queryset.model._default_manager.filter(pk__in=keys).order_by(*queryset.query.order_by)
+    )
     return Page(
         rows=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page
     )

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -41,6 +42,7 @@ from .handover import (
 )
 from .models import Shipment, ShipmentItem, ShippingAgent
 from .queue import STEPS, decorate_shipments, page_of, step_counts, step_for
+from .queue_rows import RowUrls
 
 VIEW_PURCHASE = "purchases.view_purchase"
 VIEW_SHIPMENT = "shipments.view_shipment"
@@ -72,12 +74,25 @@ def detail_url_prefix(name: str) -> str:
     return url[:-2]
 
 
-def row_urls() -> dict[str, str]:
-    return {
-        "purchase": detail_url_prefix("purchases:purchase-detail"),
-        "shipment": detail_url_prefix("shipments:shipment-detail"),
-        "split": detail_url_prefix("shipments:split"),
-    }
+def row_urls() -> RowUrls:
+    return RowUrls(
+        purchase=detail_url_prefix("purchases:purchase-detail"),
+        shipment=detail_url_prefix("shipments:shipment-detail"),
+        split=detail_url_prefix("shipments:split"),
+        action=reverse("shipments:fulfil-action"),
+    )
+
+
+def agent_options(agents) -> str:
+    """The <option>s of a courier <select>, built once for the page (each row repeats them)."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}{}</option>',
+        (
+            (agent.pk, agent.name, "" if agent.collects_cod else " (prepaid only)")
+            for agent in agents
+        ),
+    )
 
 
 def fulfil_url(step_slug: str, **params) -> str:
@@ -133,7 +148,13 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
         step = step_for(self.request.GET.get("step"))
         per_page = self._per_page()
         counts = step_counts()
-        page = page_of(step.rows(), self.request.GET.get("page"), per_page, decorate=step.decorate)
+        urls = row_urls()
+        page = page_of(
+            step.rows(),
+            self.request.GET.get("page"),
+            per_page,
+            build=lambda rows: step.build_rows(rows, urls),
+        )
         can_fulfil = self.request.user.has_perm(FULFIL)
         context.update(
             step=step,
@@ -154,14 +175,14 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
             print_url=print_url(),
             report=pop_report(self.request),
             here=self.request.get_full_path(),
-            urls=row_urls(),
+            urls=urls,
             previous_url=fulfil_url(
                 step.slug, page=page.number - 1, per_page=self._per_page_param()
             ),
             next_url=fulfil_url(step.slug, page=page.number + 1, per_page=self._per_page_param()),
         )
         if can_fulfil and step.slug == "assign":
-            context["agents"] = list(ShippingAgent.objects.active())
+            context["agent_options"] = agent_options(ShippingAgent.objects.active())
         if can_fulfil and step.slug == "print":
             context["csv_form"] = AwbCsvForm()
         return context
@@ -515,7 +536,10 @@ class ShipmentListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         queryset = self.get_queryset()
         page = page_of(
-            queryset, self.request.GET.get("page"), self.per_page, decorate=decorate_shipments
+            queryset,
+            self.request.GET.get("page"),
+            self.per_page,
+            build=lambda rows: list(decorate_shipments(rows)),
         )
         params = self.request.GET.copy()
         params.pop("page", None)

@@ -1,0 +1,247 @@
+"""The rows of the Fulfill Shipments queue, every cell ready to print.
+
+A queue row shows a purchase (or shipment) with its customer, address, items and amount. Reading
+them as model instances and formatting them in the template cost about a quarter of a millisecond a
+row, so a page of 25 rows took 40 % longer than a page of 7 (`make bench`). Here each page is read
+with two narrow value queries (the rows, then their items) and every cell is formatted once in
+Python; the template only places the strings.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from purchases.models import Item, PaymentMethod, PurchaseKind
+from webstore.india import format_inr
+from webstore.templatetags.money import ist, weight
+
+from .models import ShipmentItem, tracking_url
+
+
+def age_label(moment: datetime | None, now: datetime) -> str:
+    """How long ago, in the one unit a work queue needs: 40 min, 5 h, 3 d."""
+    if not moment:
+        return ""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+@dataclass(frozen=True, slots=True)
+class RowUrls:
+    """URL prefixes a row appends its key to ('/purchases/' + '12/'): reversing a URL for every
+    row would cost more than the rest of the row."""
+
+    purchase: str
+    shipment: str
+    split: str
+    action: str
+
+    def purchase_url(self, pk: int) -> str:
+        return f"{self.purchase}{pk}/"
+
+    def shipment_url(self, pk: int) -> str:
+        return f"{self.shipment}{pk}/"
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseRow:
+    """A purchase waiting for fraud review, an invoice or a courier."""
+
+    pk: str  # text: printed six times a row, an int would go through number localisation each time
+    number: str
+    url: str
+    placed: str
+    age: str
+    customer: str
+    city: str
+    pin_code: str
+    items: str  # one line an item: "Cotton kurta × 2 (1 to ship)"
+    has_partner_items: bool
+    amount: str
+    is_cod: bool
+    action_url: str  # the step's action on this row alone
+    split_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRow:
+    """A shipment waiting for its slip and AWB, or for the courier."""
+
+    pk: str
+    reference: str
+    url: str
+    purchase_number: str
+    purchase_url: str
+    courier: str
+    awb: str
+    awb_hint: str  # the courier's AWB pattern, shown as the input's tooltip
+    tracking_url: str
+    placed: str
+    age: str
+    customer: str
+    city: str
+    pin_code: str
+    items: str
+    weight: str
+    amount: str
+    is_cod: bool
+    slip_printed: str  # when, in IST; "" until printed
+    action_url: str
+
+
+def _items_by_parent(lines) -> dict[int, list[str]]:
+    by_parent: dict[int, list[str]] = {}
+    for parent, text in lines:
+        by_parent.setdefault(parent, []).append(text)
+    return by_parent
+
+
+def purchase_rows(
+    purchases: QuerySet, urls: RowUrls, *, show_unassigned: bool
+) -> list[PurchaseRow]:
+    """The rows of `purchases` (a page, already ordered), with their own items; two queries."""
+    found = list(
+        purchases.values_list(
+            "pk",
+            "number",
+            "placed_at",
+            "customer__name",
+            "shipping_address__city",
+            "shipping_address__pin_code",
+            "kind",
+            "grand_total",
+            "payment_method",
+        )
+    )
+    items = (
+        Item.objects.own()
+        .filter(purchase_id__in=[row[0] for row in found])
+        .with_unassigned_quantity()
+        .order_by("line_number")
+        .values_list("purchase_id", "name", "quantity", "unassigned")
+    )
+    lines = _items_by_parent(
+        (
+            purchase,
+            f"{name} × {quantity} ({unassigned} to ship)"
+            if show_unassigned and unassigned != quantity
+            else f"{name} × {quantity}",
+        )
+        for purchase, name, quantity, unassigned in items
+    )
+    now = timezone.now()
+    return [
+        PurchaseRow(
+            pk=str(pk),
+            number=number,
+            url=urls.purchase_url(pk),
+            placed=ist(placed_at),
+            age=age_label(placed_at, now),
+            customer=customer,
+            city=city,
+            pin_code=pin_code,
+            items="\n".join(lines.get(pk, ())),
+            has_partner_items=kind != PurchaseKind.OWN,
+            amount=format_inr(grand_total),
+            is_cod=payment_method == PaymentMethod.COD,
+            action_url=f"{urls.action}?only={pk}",
+            split_url=f"{urls.split}{pk}/",
+        )
+        for (
+            pk,
+            number,
+            placed_at,
+            customer,
+            city,
+            pin_code,
+            kind,
+            grand_total,
+            payment_method,
+        ) in found
+    ]
+
+
+def shipment_rows(shipments: QuerySet, urls: RowUrls) -> list[ShipmentRow]:
+    """The rows of `shipments` (a page, already ordered), with their lines; two queries."""
+    found = list(
+        shipments.values_list(
+            "pk",
+            "reference",
+            "awb",
+            "weight_grams",
+            "cod_amount",
+            "slip_printed_at",
+            "agent__name",
+            "agent__awb_pattern",
+            "agent__tracking_url_template",
+            "purchase_id",
+            "purchase__number",
+            "purchase__placed_at",
+            "purchase__grand_total",
+            "purchase__payment_method",
+            "purchase__customer__name",
+            "purchase__shipping_address__city",
+            "purchase__shipping_address__pin_code",
+        )
+    )
+    lines = _items_by_parent(
+        (shipment, f"{name} × {quantity}")
+        for shipment, name, quantity in ShipmentItem.objects.filter(
+            shipment_id__in=[row[0] for row in found]
+        )
+        .order_by("item__line_number")
+        .values_list("shipment_id", "item__name", "quantity")
+    )
+    now = timezone.now()
+    rows = []
+    for (
+        pk,
+        reference,
+        awb,
+        weight_grams,
+        cod_amount,
+        slip_printed_at,
+        courier,
+        awb_pattern,
+        tracking_template,
+        purchase_pk,
+        purchase_number,
+        placed_at,
+        grand_total,
+        payment_method,
+        customer,
+        city,
+        pin_code,
+    ) in found:
+        is_cod = payment_method == PaymentMethod.COD
+        rows.append(
+            ShipmentRow(
+                pk=str(pk),
+                reference=reference,
+                url=urls.shipment_url(pk),
+                purchase_number=purchase_number,
+                purchase_url=urls.purchase_url(purchase_pk),
+                courier=courier,
+                awb=awb or "",
+                awb_hint=f"{courier} AWB: {awb_pattern}" if awb_pattern else "",
+                tracking_url=tracking_url(tracking_template, awb) if awb else "",
+                placed=ist(placed_at),
+                age=age_label(placed_at, now),
+                customer=customer,
+                city=city,
+                pin_code=pin_code,
+                items="\n".join(lines.get(pk, ())),
+                weight=weight(weight_grams),
+                amount=format_inr(cod_amount if is_cod else grand_total),
+                is_cod=is_cod,
+                slip_printed=ist(slip_printed_at),
+                action_url=f"{urls.action}?only={pk}",
+            )
+        )
+    return rows
