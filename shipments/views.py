@@ -42,6 +42,7 @@ from .handover import (
 )
 from .models import Shipment, ShipmentItem, ShippingAgent
 from .queue import STEPS, decorate_shipments, page_of, step_counts, step_for
+from .queue_html import RowOptions, rows_html
 from .queue_rows import RowUrls
 
 VIEW_PURCHASE = "purchases.view_purchase"
@@ -156,6 +157,13 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
             build=lambda rows: step.build_rows(rows, urls),
         )
         can_fulfil = self.request.user.has_perm(FULFIL)
+        can_print = self.request.user.has_perm(PRINT)
+        agents = ""
+        if can_fulfil and step.slug == "assign":
+            agents = agent_options(ShippingAgent.objects.active())
+        row_options = RowOptions(
+            step.slug, step.kind, can_fulfil, can_print and bool(print_url()), agents
+        )
         context.update(
             step=step,
             tabs=[
@@ -168,21 +176,20 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
                 for s in STEPS
             ],
             page=page,
+            rows_html=rows_html(page.rows, row_options),
             per_page=per_page,
             per_page_choices=PER_PAGE_CHOICES,
             can_fulfil=can_fulfil,
-            can_print=self.request.user.has_perm(PRINT),
+            can_print=can_print,
             print_url=print_url(),
+            agent_options=agents,
             report=pop_report(self.request),
             here=self.request.get_full_path(),
-            urls=urls,
             previous_url=fulfil_url(
                 step.slug, page=page.number - 1, per_page=self._per_page_param()
             ),
             next_url=fulfil_url(step.slug, page=page.number + 1, per_page=self._per_page_param()),
         )
-        if can_fulfil and step.slug == "assign":
-            context["agent_options"] = agent_options(ShippingAgent.objects.active())
         if can_fulfil and step.slug == "print":
             context["csv_form"] = AwbCsvForm()
         return context

@@ -49,6 +49,20 @@ def test_tabs_show_counts_and_rows_of_the_step(client, store, staff, agent):
     assert "Prepaid" in page
 
 
+@pytest.mark.parametrize("step", ["review", "print"])
+def test_row_values_are_escaped(client, store, staff, agent, step):
+    """Rows are built as HTML in Python (shipments/queue_html.py): every value must be escaped."""
+    customer = factories.CustomerFactory(name='<script>alert("x")</script>')
+    if step == "review":
+        factories.purchase_with_items(customer=customer)
+    else:
+        with_shipment(staff, agent, customer=customer)
+    client.force_login(staff)
+    page = client.get(FULFIL, {"step": step}).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
 def test_dashboard_numbers_and_names_open_the_same_tab(client, store, staff):
     client.force_login(staff)
     by_number = client.get(FULFIL, {"step": "3"})
