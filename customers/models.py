@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
 from purchases.models import Purchase, PurchaseStatus
-from webstore.india import normalise_mobile, validate_mobile
+from webstore.india import GstState, normalise_mobile, validate_gstin, validate_mobile
 
 # Purchases that were never placed or were refused do not count as the customer's spending.
 UNSPENT_STATES = [
@@ -57,6 +57,16 @@ class Customer(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(db_index=True)
     mobile = models.CharField(max_length=10, validators=[validate_mobile], db_index=True)
+    # CGST rule 46(e): a registered recipient's GSTIN is printed on their tax invoices.
+    gstin = models.CharField(
+        "GSTIN",
+        max_length=15,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_gstin],
+        help_text="Only for a customer registered for GST; empty otherwise.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CustomerQuerySet.as_manager()
@@ -67,3 +77,8 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def gstin_state_label(self) -> str:
+        """'29 Karnataka': where the GSTIN is registered (its first two digits), or ''."""
+        code = self.gstin[:2]
+        return f"{code} {GstState(code).label}" if code in GstState.values else ""

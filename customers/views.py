@@ -1,13 +1,17 @@
-"""CUSTOMER SERVICE: find a customer (by name, email or mobile) and see their purchases."""
+"""CUSTOMER SERVICE: find a customer (by name, email or mobile), see their purchases, and record
+their GSTIN when they are registered for GST."""
 
+from django.contrib import messages
 from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
-from django.views.generic import ListView
+from django.urls import reverse
+from django.views.generic import ListView, UpdateView
 
 from purchases.models import Purchase
 from shipments.models import Shipment
-from webstore.panel import ForgivingPaginationMixin, PanelPermissionMixin
+from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
+from .forms import CustomerGstinForm
 from .models import UNSPENT_STATES, Customer, attach_purchase_totals
 
 VIEW = "customers.view_customer"
@@ -60,5 +64,39 @@ class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListVie
                 first_placed_at=Min("placed_at"),
                 last_placed_at=Max("placed_at"),
             ),
+            can_edit=self.request.user.has_perm(CONFIGURE),
         )
         return context
+
+
+class CustomerGstinUpdateView(PanelPermissionMixin, UpdateView):
+    """Record or clear a customer's GSTIN; invoices already issued keep the one they printed."""
+
+    # The GSTIN changes what the store's tax invoices say, like the store profile does: Owner only.
+    permission_required = CONFIGURE
+    model = Customer
+    form_class = CustomerGstinForm
+    template_name = "customers/customer_gstin_form.html"
+    extra_context = {"active_menu": "customer-service"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"GSTIN of {self.object.name}", **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        gstin, name = self.object.gstin, self.object.name
+        saved = f"GSTIN {gstin} saved for {name}" if gstin else f"GSTIN removed for {name}"
+        printed = gstin or "“Unregistered”"
+        messages.success(
+            self.request,
+            f"{saved}. Invoices already issued keep the recipient particulars they were issued "
+            f"with; invoices issued from now on print {printed}.",
+        )
+        return response
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Nothing was saved: please correct the GSTIN.")
+        return super().form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("customers:customer-detail", args=[self.object.pk])

@@ -99,9 +99,13 @@ def document_content(
     number: str,
     issued_at: dt.datetime,
     title: str,
+    recipient_gstin: str,
     shipping_charge: Decimal = Decimal("0"),
 ) -> dict:
-    """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue."""
+    """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue.
+
+    `recipient_gstin` is the customer's GSTIN, or '' when unregistered (printed "Unregistered").
+    """
     billing, shipping = purchase.billing_address, purchase.shipping_address
     intra_state = shipping.state == store.state
     lines = [_line(item, qty, intra_state) for item, qty in quantities.items() if qty > 0]
@@ -140,7 +144,7 @@ def document_content(
             "phone": store.phone,
             "email": store.email,
         },
-        "recipient": address(billing) | {"gstin": ""},
+        "recipient": address(billing) | {"gstin": recipient_gstin},
         "delivery": address(shipping),
         "delivery_differs": _address_key(billing) != _address_key(shipping),
         "place_of_supply": {"state": shipping.get_state_display(), "state_code": shipping.state},

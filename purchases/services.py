@@ -70,6 +70,8 @@ def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoi
         number=number,
         issued_at=issued_at,
         title="Tax Invoice",
+        # Frozen with the rest: a GSTIN entered or corrected later does not change this invoice.
+        recipient_gstin=purchase.customer.gstin,
     )
     invoice = Invoice.objects.create(
         purchase=purchase,
@@ -183,6 +185,8 @@ def _issue_credit_note(
         number=number,
         issued_at=issued_at,
         title="Credit Note",
+        # A credit note reduces that invoice, so it names the recipient the invoice named.
+        recipient_gstin=invoice.content["recipient"].get("gstin", ""),
     )
     content["against_invoice"] = {
         "number": invoice.number,

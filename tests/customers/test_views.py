@@ -109,3 +109,62 @@ def test_unknown_customer_is_a_friendly_404(client, viewer):
     response = client.get(reverse("customers:customer-detail", args=[999999]))
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+# -- GSTIN of a customer registered for GST ----------------------------------------------------
+
+REGISTERED = "29ABCPI1234F1Z3"  # Karnataka (29); valid check character
+
+
+def gstin_page(customer):
+    return reverse("customers:customer-gstin", args=[customer.pk])
+
+
+def test_owner_records_a_gstin_as_typed_and_the_customer_page_shows_where_it_is_registered(
+    client, owner, ananya
+):
+    client.force_login(owner)
+    detail = client.get(reverse("customers:customer-detail", args=[ananya.pk])).content.decode()
+    assert "Not registered for GST" in detail and gstin_page(ananya) in detail
+
+    response = client.post(gstin_page(ananya), {"gstin": " 29abcpi1234f1z3 "}, follow=True)
+    ananya.refresh_from_db()
+    assert ananya.gstin == REGISTERED
+    html = response.content.decode()
+    assert f"GSTIN {REGISTERED} saved for Ananya Iyer" in html
+    assert f'<span class="mono">{REGISTERED}</span>' in html
+    assert "registered in 29 Karnataka" in html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["29ABCPI1234F1Z4", "29ABCPI1234F1Z", "99ABCPI1234F1Z3", "not a gstin"],
+    ids=["check character", "too short", "state code", "words"],
+)
+def test_invalid_gstin_is_refused_and_nothing_is_saved(client, owner, ananya, typed):
+    client.force_login(owner)
+    response = client.post(gstin_page(ananya), {"gstin": typed})
+    assert response.status_code == 200
+    assert "is not a valid GSTIN" in response.content.decode()
+    ananya.refresh_from_db()
+    assert ananya.gstin == ""
+
+
+def test_an_emptied_gstin_makes_the_customer_unregistered_again(client, owner, ananya):
+    ananya.gstin = REGISTERED
+    ananya.save()
+    client.force_login(owner)
+    response = client.post(gstin_page(ananya), {"gstin": ""}, follow=True)
+    ananya.refresh_from_db()
+    assert ananya.gstin == ""
+    assert "GSTIN removed for Ananya Iyer" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["staff", "viewer"])
+def test_only_the_owner_may_change_a_gstin(client, ananya, role, request):
+    client.force_login(request.getfixturevalue(role))
+    detail = client.get(reverse("customers:customer-detail", args=[ananya.pk])).content.decode()
+    assert gstin_page(ananya) not in detail
+    assert client.post(gstin_page(ananya), {"gstin": REGISTERED}).status_code == 403
+    ananya.refresh_from_db()
+    assert ananya.gstin == ""

@@ -112,6 +112,39 @@ def test_reprint_is_byte_identical_after_product_and_store_edits(inter_state):
     assert "Renamed product" not in text and "Edited item" not in text
 
 
+REGISTERED = "29ABCPI1234F1Z3"  # Karnataka (29), a proprietor's PAN; valid check character
+
+
+def test_registered_recipients_gstin_is_frozen_into_the_invoice_and_printed(store, staff):
+    customer = factories.CustomerFactory(name="Ananya Iyer", gstin=REGISTERED)
+    invoice = invoiced_purchase(staff, customer=customer).invoices.get()
+    assert invoice.content["recipient"]["gstin"] == REGISTERED
+    first = invoice_pdf(invoice)
+    text = text_of(first)
+    assert f"GSTIN: {REGISTERED}" in text and "Unregistered" not in text
+    assert text.count(REGISTERED) == 1  # the recipient's; the supplier's GSTIN is the store's
+
+    # Corrected (or removed) later: the issued invoice still says what it said.
+    customer.gstin = "29ABCPI1234F2Z2"
+    customer.save()
+    reprint = invoice_pdf(Invoice.objects.get(pk=invoice.pk))
+    assert reprint == first
+    customer.gstin = ""
+    customer.save()
+    assert invoice_pdf(Invoice.objects.get(pk=invoice.pk)) == first
+
+
+def test_credit_note_names_the_recipient_gstin_of_its_invoice(store, staff, owner):
+    customer = factories.CustomerFactory(gstin=REGISTERED)
+    purchase = invoiced_purchase(staff, customer=customer)
+    customer.gstin = "29ABCPI1234F2Z2"
+    customer.save()
+    services.purchase_cancel(purchase_id=purchase.pk, user=owner, reason="Ordered by mistake")
+    note = purchase.invoices.get().credit_notes.get()
+    assert note.content["recipient"]["gstin"] == REGISTERED
+    assert f"GSTIN: {REGISTERED}" in text_of(credit_note_pdf(note))
+
+
 def test_pdf_has_a_fixed_identifier_and_the_issue_date(inter_state):
     pdf = invoice_pdf(inter_state)
     reader = PdfReader(io.BytesIO(pdf))

@@ -178,6 +178,27 @@ def test_customers_and_addresses_pass_the_validators(demo):
     assert sum(1 for address in addresses if address.landmark) > len(addresses) / 2
 
 
+def test_a_few_customers_are_registered_for_gst_in_their_home_state(demo):
+    customers = list(Customer.objects.all())
+    registered = [customer for customer in customers if customer.gstin]
+    assert 0 < len(registered) <= len(customers) * 0.06
+    for customer in registered:
+        customer.full_clean()  # the panel's own GSTIN validator, check character included
+        billed_in = set(
+            Purchase.objects.filter(customer=customer).values_list(
+                "billing_address__state", flat=True
+            )
+        )
+        assert billed_in == {customer.gstin[:2]}, customer.gstin
+    # Every document names the recipient's GSTIN as the customer had it (none changed since).
+    invoices = list(Invoice.objects.select_related("purchase__customer"))
+    for invoice in invoices:
+        assert invoice.content["recipient"]["gstin"] == invoice.purchase.customer.gstin
+    for note in CreditNote.objects.select_related("invoice"):
+        assert note.content["recipient"]["gstin"] == note.invoice.content["recipient"]["gstin"]
+    assert any(invoice.content["recipient"]["gstin"] for invoice in invoices)
+
+
 def test_awbs_match_their_courier_and_are_unique_per_courier(demo):
     shipments = list(Shipment.objects.select_related("agent").exclude(awb=None))
     assert shipments

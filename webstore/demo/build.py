@@ -13,11 +13,13 @@ import functools
 import itertools
 import operator
 import random
+import string
 from collections import defaultdict
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
+from stdnum.in_ import gstin as stdnum_gstin
 
 from catalog.models import FulfilledBy, Product
 from configuration.models import StoreProfile
@@ -56,10 +58,18 @@ from webstore.india import GstState, to_paise
 from . import names, places
 from . import plan as p
 from .couriers import Courier
-from .store import CANCEL_REASONS, FRAUD_DENIAL_REASONS, PARTIAL_CANCEL_REASONS
+from .store import (
+    CANCEL_REASONS,
+    FRAUD_DENIAL_REASONS,
+    PARTIAL_CANCEL_REASONS,
+    gstin_with_check_character,
+)
 
 IST = ZoneInfo("Asia/Kolkata")
 REMOTE_STATES = {"31", "35", "38", "11", "12", "13", "14", "15", "16", "17"}
+# One new customer in this many buys for a business registered for GST (every 25th: 4 %, and a
+# small demo store has some too); they give the GSTIN of their home state.
+REGISTERED_CUSTOMER_EVERY = 25
 PARTNER_CANCEL_REASONS = [
     "Seller out of stock",
     "Customer cancelled on Infibeam",
@@ -68,7 +78,7 @@ PARTNER_CANCEL_REASONS = [
 
 # The columns written for each model, in the order the row tuples below give them.
 COLUMNS = {
-    Customer: ["id", "name", "email", "mobile", "created_at"],
+    Customer: ["id", "name", "email", "mobile", "gstin", "created_at"],
     Address: ["id", "name", "line1", "line2", "landmark", "city", "state", "pin_code", "mobile"],
     Purchase: [
         "id", "number", "customer_id", "billing_address_id", "shipping_address_id",
@@ -151,7 +161,7 @@ def _agent_weights(agents, *, cod: bool, remote: bool) -> tuple[list, list[int]]
 class DemoCustomer:
     """A customer and their home address, kept while the store is built."""
 
-    __slots__ = ("id", "name", "email", "mobile", "home", "line1", "landmark", "region")
+    __slots__ = ("id", "name", "email", "mobile", "gstin", "home", "line1", "landmark", "region")
 
     def __init__(self, **values):
         for key, value in values.items():
@@ -255,11 +265,13 @@ class StoreBuilder:
             ["", str(self.rng.randint(1, 99)), str(self.rng.randint(1970, 2005))]
         )
         email = f"{given}.{surname}{number}@{self.rng.choice(names.EMAIL_DOMAINS)}".lower()
+        registered = len(self.customers) % REGISTERED_CUSTOMER_EVERY == 2
         customer = DemoCustomer(
             id=self.new_id(Customer),
             name=f"{given} {surname}",
             email=email,
             mobile=self.mobile(),
+            gstin=self.proprietor_gstin(home.state, surname) if registered else "",
             home=home,
             line1=self.house(),
             landmark=self.rng.choice(places.LANDMARKS) if self.rng.random() < 0.8 else "",
@@ -267,10 +279,25 @@ class StoreBuilder:
         )
         signed_up = placed_at - dt.timedelta(seconds=self.rng.randint(60, 1800))
         self.rows[Customer].append(
-            (customer.id, customer.name, customer.email, customer.mobile, signed_up)
+            (customer.id, customer.name, customer.email, customer.mobile, customer.gstin, signed_up)
         )
         self.customers.append(customer)
         return customer
+
+    def proprietor_gstin(self, state: str, surname: str) -> str:
+        """A valid GSTIN of a sole proprietor in `state`: their PAN is an individual's (fourth
+        letter P, fifth the surname's initial). '' where python-stdnum knows no such state code
+        (Ladakh's 38), since the panel's validator would refuse it."""
+        letters = string.ascii_uppercase
+        pan = (
+            "".join(self.rng.choice(letters) for _ in range(3))
+            + "P"
+            + (surname[:1].upper() if surname[:1].upper() in letters else "X")
+            + f"{self.rng.randint(1, 9999):04d}"
+            + self.rng.choice(letters)
+        )
+        number = gstin_with_check_character(state, pan)
+        return number if stdnum_gstin.is_valid(number) else ""
 
     def house(self) -> str:
         rng = self.rng
@@ -351,6 +378,7 @@ class PurchaseRun:
     def _create(self) -> None:
         b, plan, rng = self.b, self.plan, self.rng
         customer = b.customer_for(plan.placed_at)
+        self.customer_gstin = customer.gstin
         billing = b.address(
             name=customer.name,
             mobile=customer.mobile,
@@ -689,6 +717,7 @@ class PurchaseRun:
             number=number,
             issued_at=at,
             title="Tax Invoice",
+            recipient_gstin=self.customer_gstin,
         )
         self.invoice_id, self.invoice_content = b.new_id(Invoice), content
         b.rows[Invoice].append(
@@ -750,6 +779,7 @@ class PurchaseRun:
             number=number,
             issued_at=at,
             title="Credit Note",
+            recipient_gstin=self.invoice_content["recipient"]["gstin"],
         )
         content["against_invoice"] = {
             "number": self.plan.invoice[0],

@@ -10,9 +10,13 @@ STORE_STATE = "27"  # Maharashtra
 STORE_PAN = "AAKCK7316R"  # C: a company; K: the first letter of its name
 
 
-def make_gstin(state_code: str, pan: str, entity: str = "1") -> str:
+def gstin_with_check_character(state_code: str, pan: str, entity: str = "1") -> str:
     body = f"{state_code}{pan}{entity}Z"
-    number = body + luhn.calc_check_digit(body, GSTIN_ALPHABET)
+    return body + luhn.calc_check_digit(body, GSTIN_ALPHABET)
+
+
+def make_gstin(state_code: str, pan: str, entity: str = "1") -> str:
+    number = gstin_with_check_character(state_code, pan, entity)
     assert gstin.is_valid(number), number
     return number
 
