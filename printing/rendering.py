@@ -1,4 +1,4 @@
-"""A selection of documents to one PDF: parts rendered in worker processes, merged with pypdf.
+"""A selection of documents to one PDF: parts rendered in worker processes, merged with PDFium.
 
 Why it is built this way (measured in scripts/bench_documents.py):
 - one WeasyPrint document of a thousand labels keeps every page's layout in memory until the end;
@@ -8,7 +8,9 @@ Why it is built this way (measured in scripts/bench_documents.py):
   imports no Django), so starting them is cheap and they inherit no database connection or thread;
 - the parent builds each part's HTML just before it is needed and keeps at most two parts per worker
   in flight, so neither HTML nor PDF bytes pile up in memory;
-- finished parts are files, so a job stopped half-way resumes from the next part.
+- finished parts are files, so a job stopped half-way resumes from the next part;
+- the parts are joined by PDFium (pypdfium2, C++), which copies pages without parsing them into
+  Python objects: 1,000 slips in 21 parts merge in 0.06 s, where pypdf took 0.64 s.
 """
 
 import multiprocessing
@@ -20,8 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+import pypdfium2
 from django.conf import settings
-from pypdf import PdfWriter
 
 from configuration.models import StoreProfile
 from purchases import documents as tax_documents
@@ -169,12 +171,17 @@ def merge(paths: list[Path], out: Path) -> None:
     if len(paths) == 1:
         shutil.copyfile(paths[0], tmp)
     else:
-        writer = PdfWriter()
-        for path in paths:
-            writer.append(str(path))
-        with open(tmp, "wb") as handle:
-            writer.write(handle)
-        writer.close()
+        merged = pypdfium2.PdfDocument.new()
+        try:
+            for path in paths:
+                part = pypdfium2.PdfDocument(path)
+                try:
+                    merged.import_pages(part)
+                finally:
+                    part.close()
+            merged.save(tmp)
+        finally:
+            merged.close()
     tmp.replace(out)
 
 
