@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from purchases.models import Item, PaymentMethod, PurchaseKind
 from webstore.india import format_inr
-from webstore.templatetags.money import ist, weight
+from webstore.templatetags.money import IST_FORMAT, weight
 
 from .models import ShipmentItem, tracking_url
 
@@ -49,7 +49,7 @@ class RowUrls:
         return f"{self.shipment}{pk}/"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PurchaseRow:
     """A purchase waiting for fraud review, an invoice or a courier."""
 
@@ -69,7 +69,7 @@ class PurchaseRow:
     split_url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ShipmentRow:
     """A shipment waiting for its slip and AWB, or for the courier."""
 
@@ -93,6 +93,11 @@ class ShipmentRow:
     is_cod: bool
     slip_printed: str  # when, in IST; "" until printed
     action_url: str
+
+
+def _shown(moment: datetime | None, india) -> str:
+    """The `ist` filter with the time zone looked up once a page, not once a cell."""
+    return moment.astimezone(india).strftime(IST_FORMAT) if moment else ""
 
 
 def _items_by_parent(lines) -> dict[int, list[str]]:
@@ -135,13 +140,13 @@ def purchase_rows(
         )
         for purchase, name, quantity, unassigned in items
     )
-    now = timezone.now()
+    now, india = timezone.now(), timezone.get_current_timezone()
     return [
         PurchaseRow(
             pk=str(pk),
             number=number,
             url=urls.purchase_url(pk),
-            placed=ist(placed_at),
+            placed=_shown(placed_at, india),
             age=age_label(placed_at, now),
             customer=customer,
             city=city,
@@ -198,7 +203,7 @@ def shipment_rows(shipments: QuerySet, urls: RowUrls) -> list[ShipmentRow]:
         .order_by("item__line_number")
         .values_list("shipment_id", "item__name", "quantity")
     )
-    now = timezone.now()
+    now, india = timezone.now(), timezone.get_current_timezone()
     rows = []
     for (
         pk,
@@ -231,7 +236,7 @@ def shipment_rows(shipments: QuerySet, urls: RowUrls) -> list[ShipmentRow]:
                 awb=awb or "",
                 awb_hint=f"{courier} AWB: {awb_pattern}" if awb_pattern else "",
                 tracking_url=tracking_url(tracking_template, awb) if awb else "",
-                placed=ist(placed_at),
+                placed=_shown(placed_at, india),
                 age=age_label(placed_at, now),
                 customer=customer,
                 city=city,
@@ -240,7 +245,7 @@ def shipment_rows(shipments: QuerySet, urls: RowUrls) -> list[ShipmentRow]:
                 weight=weight(weight_grams),
                 amount=format_inr(cod_amount if is_cod else grand_total),
                 is_cod=is_cod,
-                slip_printed=ist(slip_printed_at),
+                slip_printed=_shown(slip_printed_at, india),
                 action_url=f"{urls.action}?only={pk}",
             )
         )

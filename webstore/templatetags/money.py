@@ -7,6 +7,8 @@ from webstore.india import format_inr
 
 register = template.Library()
 
+IST_FORMAT = "%d %b %Y, %H:%M"  # 04 Jul 2025, 14:30
+
 
 @register.filter
 def inr(amount):
@@ -15,7 +17,7 @@ def inr(amount):
 
 
 @register.filter
-def ist(moment, fmt="%d %b %Y, %H:%M"):
+def ist(moment, fmt=IST_FORMAT):
     """A UTC time shown in India Standard Time."""
     if not moment:
         return ""
