@@ -19,7 +19,6 @@ from django.views.generic import DetailView, TemplateView
 
 from shipments.models import ShipmentItem, ShipmentStatus
 from shipments.services import ASSIGNABLE_STATES
-from webstore.india import format_inr
 from webstore.panel import PanelPermissionMixin
 
 from . import services
@@ -28,6 +27,7 @@ from .exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
 from .exports import csv_lines
 from .filters import PurchaseFilter
 from .forms import CancelForm, TransitionForm, open_quantities_signature
+from .list_rows import page_rows, rows_html
 from .models import (
     CANCEL,
     FULFIL,
@@ -35,9 +35,7 @@ from .models import (
     Invoice,
     ItemStatus,
     PartnerStatus,
-    PaymentMethod,
     Purchase,
-    PurchaseKind,
     PurchaseStatus,
 )
 
@@ -123,57 +121,6 @@ class ListPage:
         return count_label(self.total) if self.total == COUNT_CAP + 1 else intcomma(self.total)
 
 
-class DetailUrl:
-    """A purchase page's URL around its id, reversed once rather than once a row."""
-
-    def __init__(self):
-        self.prefix, self.suffix = reverse("purchases:purchase-detail", args=[0]).rsplit("0", 1)
-
-
-STATUS_LABELS = dict(PurchaseStatus.choices)
-KIND_LABELS = dict(PurchaseKind.choices)
-PARTNER_LABELS = dict(PartnerStatus.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class PurchaseRow:
-    """One row of the list, every cell ready to print (the template only places them)."""
-
-    url: str
-    number: str
-    placed: str
-    customer: str
-    mobile: str
-    city: str
-    pin_code: str
-    status: str
-    status_label: str
-    kind: str
-    kind_label: str
-    partner_label: str
-    cash_on_delivery: bool
-    amount: str
-
-    @classmethod
-    def of(cls, row, detail_url: "DetailUrl") -> "PurchaseRow":
-        return cls(
-            url=f"{detail_url.prefix}{row.pk}{detail_url.suffix}",
-            number=row.number,
-            placed=timezone.localtime(row.placed_at).strftime("%d %b %Y, %H:%M"),
-            customer=row.customer__name,
-            mobile=row.customer__mobile,
-            city=row.shipping_address__city,
-            pin_code=row.shipping_address__pin_code,
-            status=row.status,
-            status_label=STATUS_LABELS[row.status],
-            kind=row.kind,
-            kind_label=KIND_LABELS[row.kind],
-            partner_label=PARTNER_LABELS[row.partner_status] if row.partner_status else "",
-            cash_on_delivery=row.payment_method == PaymentMethod.COD,
-            amount=format_inr(row.grand_total),
-        )
-
-
 def page_number(raw) -> int:
     try:
         return min(max(int(raw), 1), MAX_PAGE)
@@ -200,6 +147,7 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
                 filterset=filterset,
                 tabs=self.tabs(counts, state),
                 page=page,
+                rows_html=rows_html(page.rows),
                 # Iterated here: the template's {% for %} would count the agents first.
                 agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
                 narrowed=filterset.narrowed(),
@@ -242,8 +190,7 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
             total = counts[state] if state else min(sum(counts.values()), COUNT_CAP + 1)
         else:
             total = purchases.count_up_to(COUNT_CAP)
-        detail_url = DetailUrl()
-        rows = [PurchaseRow.of(row, detail_url) for row in rows]
+        rows = page_rows(rows)
         return ListPage(number=number, rows=rows, has_next=has_next, total=total)
 
     @staticmethod

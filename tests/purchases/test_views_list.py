@@ -311,3 +311,18 @@ def test_every_role_may_look_and_strangers_are_sent_to_log_in(client, store, sta
         assert client.get(LIST).status_code == 200
     client.logout()
     assert client.get(LIST).status_code == 302
+
+
+def test_rows_show_every_cell_escaped(client, viewer):
+    """Rows are built as HTML in Python (purchases/list_rows.py): each value must be escaped."""
+    customer = factories.CustomerFactory(name='<b onclick="x">Asha</b>', mobile="9876543210")
+    purchase = factories.purchase_with_items(customer=customer, payment_method=PaymentMethod.COD)
+    client.force_login(viewer)
+    page = client.get(LIST).content.decode()
+    assert '<b onclick="x">' not in page
+    assert "&lt;b onclick=&quot;x&quot;&gt;Asha&lt;/b&gt;" in page
+    start = page.rindex("<tr>", 0, page.index(purchase.number))
+    row = page[start : page.index("</tr>", start)]
+    assert f'href="{reverse("purchases:purchase-detail", args=[purchase.pk])}"' in row
+    assert "9876543210" in row and '<span class="badge cod">COD</span>' in row
+    assert "Confirmed" in row and purchase.shipping_address.pin_code in row

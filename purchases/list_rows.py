@@ -1,0 +1,110 @@
+"""The rows of Manage Purchases: every cell formatted once, and the <tr> built in Python.
+
+Through the template engine a row cost about 90 µs, so a tab showing 25 purchases took a quarter
+longer than one showing 2 (`make bench`); built here with webstore.html.format_html, which escapes
+every value, a row costs about 15 µs. purchase_list.html places the rows; their markup lives here.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from webstore.html import format_html, join_rows
+from webstore.india import format_inr
+from webstore.templatetags.money import IST_FORMAT
+
+from .models import PartnerStatus, PaymentMethod, PurchaseKind, PurchaseStatus
+
+STATUS_LABELS = dict(PurchaseStatus.choices)
+KIND_LABELS = dict(PurchaseKind.choices)
+PARTNER_LABELS = dict(PartnerStatus.choices)
+COD_BADGE = mark_safe('<span class="badge cod">COD</span>')
+PREPAID_BADGE = mark_safe('<span class="badge prepaid">Prepaid</span>')
+
+
+class DetailUrl:
+    """A purchase page's URL around its id, reversed once rather than once a row."""
+
+    def __init__(self):
+        self.prefix, self.suffix = reverse("purchases:purchase-detail", args=[0]).rsplit("0", 1)
+
+
+@dataclass(slots=True)
+class PurchaseRow:
+    """One row of the list, every cell ready to print."""
+
+    url: str
+    number: str
+    placed: str
+    customer: str
+    mobile: str
+    city: str
+    pin_code: str
+    status: str
+    status_label: str
+    kind: str
+    kind_label: str
+    partner_label: str
+    cash_on_delivery: bool
+    amount: str
+
+    @classmethod
+    def of(cls, row, detail_url: DetailUrl, india) -> "PurchaseRow":
+        """From a row of PurchaseQuerySet.list_rows(); `india` is the time zone shown."""
+        return cls(
+            url=f"{detail_url.prefix}{row.pk}{detail_url.suffix}",
+            number=row.number,
+            placed=row.placed_at.astimezone(india).strftime(IST_FORMAT),
+            customer=row.customer__name,
+            mobile=row.customer__mobile,
+            city=row.shipping_address__city,
+            pin_code=row.shipping_address__pin_code,
+            status=row.status,
+            status_label=STATUS_LABELS[row.status],
+            kind=row.kind,
+            kind_label=KIND_LABELS[row.kind],
+            partner_label=PARTNER_LABELS[row.partner_status] if row.partner_status else "",
+            cash_on_delivery=row.payment_method == PaymentMethod.COD,
+            amount=format_inr(row.grand_total),
+        )
+
+    def html(self) -> SafeString:
+        partner = (
+            format_html('<div class="muted small">Infibeam: {}</div>', self.partner_label)
+            if self.partner_label
+            else ""
+        )
+        return format_html(
+            '<tr><td><a href="{}" class="mono">{}</a></td><td class="nowrap">{}</td>'
+            '<td>{}<div class="muted small">{}</div></td>'
+            '<td>{} <span class="nowrap">{}</span></td>'
+            '<td><span class="badge state state-{}">{}</span></td>'
+            '<td><span class="badge kind-{}">{}</span>{}</td>'
+            '<td>{}</td><td class="num">{}</td></tr>\n',
+            self.url,
+            self.number,
+            self.placed,
+            self.customer,
+            self.mobile,
+            self.city,
+            self.pin_code,
+            self.status,
+            self.status_label,
+            self.kind,
+            self.kind_label,
+            partner,
+            COD_BADGE if self.cash_on_delivery else PREPAID_BADGE,
+            self.amount,
+        )
+
+
+def page_rows(found) -> list[PurchaseRow]:
+    """The rows of a page, from PurchaseQuerySet.list_rows()."""
+    detail_url, india = DetailUrl(), timezone.get_current_timezone()
+    return [PurchaseRow.of(row, detail_url, india) for row in found]
+
+
+def rows_html(rows: list[PurchaseRow]) -> SafeString:
+    return join_rows(row.html() for row in rows)
