@@ -410,7 +410,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=5,
         help="rounds, each size in turn, so a slow spell of the machine hits both sizes",
     )
     parser.add_argument("--only", help="only the cases whose name contains this")
