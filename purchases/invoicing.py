@@ -17,7 +17,7 @@ from configuration.models import StoreProfile
 from webstore.india import to_paise
 
 from .exceptions import InvalidInput
-from .models import DocumentSeries, Item, Purchase
+from .models import CreditNote, DocumentSeries, Item, Purchase
 
 NUMBER_DIGITS = 6
 NUMBER_MAX_LENGTH = 16  # CGST rule 46(b)
@@ -47,6 +47,18 @@ def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[
     series.next_number = sequence + 1
     series.save(update_fields=["next_number"])
     return number, year, sequence
+
+
+def amount_payable(purchase: Purchase) -> Decimal | None:
+    """What the customer owes for the purchase's own items: its invoices' (rounded) totals less
+    their credit notes', or None while nothing is invoiced."""
+    invoiced = list(purchase.invoices.values_list("grand_total", flat=True))
+    if not invoiced:
+        return None
+    credited = CreditNote.objects.filter(invoice__purchase=purchase).values_list(
+        "grand_total", flat=True
+    )
+    return sum(invoiced, Decimal("0")) - sum(credited, Decimal("0"))
 
 
 @functools.lru_cache(maxsize=4096)  # pure, and slow (num2words); many documents share totals

@@ -2,7 +2,7 @@
 slip, hand over, correct, cancel. Locks are always taken purchase first, then shipment."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -11,13 +11,16 @@ from django.utils import timezone
 from purchases.audit import audit_record
 from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.fulfilment import purchase_follow_fulfilment
+from purchases.invoicing import amount_payable
 from purchases.models import ASSIGNABLE_STATES, FULFIL, Item, Purchase
 from purchases.services import lock_purchase
 from purchases.transitions import run_transition
-from webstore.india import to_paise
+from webstore.india import PAISE
 
 from .models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
 from .notifications import send_handover_email
+
+RUPEE = Decimal("1")
 
 AWB_RE = re.compile(r"^[A-Z0-9-]{4,40}$")
 
@@ -81,6 +84,21 @@ def _line_value(item: Item, quantity: int) -> Decimal:
     return taxable * (1 + Decimal(item.gst_rate) / 100)
 
 
+def cod_to_collect(
+    *, value: Decimal, completes: bool, payable: Decimal | None, collected: Decimal
+) -> Decimal:
+    """What the courier collects for one cash-on-delivery shipment.
+
+    The shipment that takes the last of a purchase's own items collects what is still payable (the
+    invoice's total, rounded to the rupee, less credit notes and what the purchase's other
+    shipments collect), so the slips add up to the invoice to the paisa. An earlier shipment of a
+    split collects its items' value to the rupee, as the invoice rounds.
+    """
+    if completes and payable is not None:
+        return max(payable - collected, Decimal("0")).quantize(PAISE)
+    return value.quantize(RUPEE, rounding=ROUND_HALF_UP).quantize(PAISE)
+
+
 @transaction.atomic
 def shipment_create(
     *,
@@ -118,13 +136,28 @@ def shipment_create(
         raise InvalidInput(f"{purchase}: choose at least one item to put in the shipment.")
 
     sequence = purchase.shipments.count() + 1
-    cod = sum((_line_value(item, qty) for item, qty in lines), Decimal("0"))
+    cod = Decimal("0")
+    if purchase.is_cash_on_delivery():
+        shipped = dict(lines)
+        cod = cod_to_collect(
+            value=sum((_line_value(item, qty) for item, qty in lines), Decimal("0")),
+            completes=all(
+                item.unassigned_quantity == shipped.get(item, 0) for item in items.values()
+            ),
+            payable=amount_payable(purchase),
+            collected=sum(
+                purchase.shipments.exclude(status=ShipmentStatus.CANCELLED).values_list(
+                    "cod_amount", flat=True
+                ),
+                Decimal("0"),
+            ),
+        )
     shipment = Shipment.objects.create(
         reference=f"{purchase.number}-{sequence}",
         purchase=purchase,
         agent=agent,
         weight_grams=max(1, sum(item.weight_grams * qty for item, qty in lines)),
-        cod_amount=to_paise(cod) if purchase.is_cash_on_delivery() else Decimal("0"),
+        cod_amount=cod,
     )
     ShipmentItem.objects.bulk_create(
         ShipmentItem(shipment=shipment, item=item, quantity=qty) for item, qty in lines

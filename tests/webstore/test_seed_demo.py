@@ -29,7 +29,7 @@ from customers.models import Customer
 from partners.models import PartnerEvent
 from purchases import services
 from purchases.fulfilment import fulfilment_progress, partner_status_of
-from purchases.invoicing import allocate_number, financial_year_of
+from purchases.invoicing import allocate_number, amount_payable, financial_year_of
 from purchases.models import (
     Address,
     AuditEntry,
@@ -370,6 +370,25 @@ def test_shipments_carry_what_their_state_needs(demo):
         else:
             assert s.cod_amount == 0
     assert HandoverBatch.objects.annotate(n=Count("shipments")).filter(n=0).count() == 0
+
+
+def test_cash_on_delivery_slips_add_up_to_what_is_payable(demo):
+    """Once every own unit is in a shipment or cancelled, the live shipments of a COD purchase
+    collect its invoice total less its credit notes, to the paisa (shipments.services)."""
+    checked = 0
+    for purchase in Purchase.objects.filter(payment_method=PaymentMethod.COD).exclude(
+        invoices=None
+    ):
+        if any(item.unassigned_quantity for item in purchase.items.own()):
+            continue
+        payable = amount_payable(purchase)
+        live = purchase.shipments.exclude(status=ShipmentStatus.CANCELLED)
+        collected = sum((s.cod_amount for s in live), Decimal("0"))
+        if live.exists():
+            assert collected == payable, purchase.number
+            assert all(s.cod_amount == s.cod_amount.to_integral_value() for s in live)
+            checked += 1
+    assert checked > 10
 
 
 def test_invoice_content_is_the_purchases_own_items(demo):

@@ -51,7 +51,7 @@ from shipments.models import (
     ShipmentStatus,
     ShippingAgent,
 )
-from shipments.services import ASSIGNABLE_STATES
+from shipments.services import ASSIGNABLE_STATES, cod_to_collect
 from shipments.services import _line_value as line_value  # the COD amount the service computes
 from webstore.india import GstState, to_paise
 
@@ -350,6 +350,7 @@ class PurchaseRun:
         self.shipments: list[Shipment] = []
         self.lines_of: dict[int, list[tuple[Item, int]]] = {}
         self.invoice_id: int | None = None
+        self.credited = Decimal("0")  # the grand totals of its credit notes
         self.last_event = plan.placed_at
 
     # -- setting up ----------------------------------------------------------------------------
@@ -787,6 +788,7 @@ class PurchaseRun:
         }
         content["reason"] = reason
         note_id = b.new_id(CreditNote)
+        self.credited += Decimal(content["grand_total"])
         b.rows[CreditNote].append(
             (
                 note_id, self.invoice_id, number, year, sequence, at, user.pk, reason, content,
@@ -806,14 +808,31 @@ class PurchaseRun:
             raise RuntimeError(f"{agent} does not collect cash on delivery; {purchase} is COD.")
         user = b.fulfiller()
         lines = list(parcel["quantities"].items())
-        cod = sum((line_value(item, quantity) for item, quantity in lines), Decimal("0"))
+        cod = Decimal("0.00")
+        if purchase.is_cash_on_delivery():
+            shipped = dict(parcel["quantities"])
+            cod = cod_to_collect(
+                value=sum((line_value(item, quantity) for item, quantity in lines), Decimal("0")),
+                completes=all(
+                    item.unassigned_quantity == shipped.get(item, 0) for item in self.own_items
+                ),
+                payable=(
+                    Decimal(self.invoice_content["grand_total"]) - self.credited
+                    if self.invoice_id is not None
+                    else None
+                ),
+                collected=sum(
+                    (s.cod_amount for s in self.shipments if s.status != ShipmentStatus.CANCELLED),
+                    Decimal("0"),
+                ),
+            )
         shipment = Shipment(
             id=b.new_id(Shipment),
             reference=f"{purchase.number}-{len(self.shipments) + 1}",
             purchase_id=purchase.id,
             agent=agent,
             weight_grams=max(1, sum(item.weight_grams * quantity for item, quantity in lines)),
-            cod_amount=to_paise(cod) if purchase.is_cash_on_delivery() else Decimal("0.00"),
+            cod_amount=cod,
             status=ShipmentStatus.AGENT_ASSIGNED,
             created_at=at,
         )
