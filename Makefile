@@ -43,6 +43,7 @@ format: install
 
 bench: install system-packages
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_documents.py
 
 # Rewrite the lock after changing pyproject.toml's dependencies.
 lock:
