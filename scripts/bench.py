@@ -2,11 +2,12 @@
 """Speed benchmark (`make bench`): the pages staff use all day, at 1,000 and 100,000 purchases.
 
 Seeds each size once into its own SQLite database under var/bench/ (`seed_demo --purchases N
---seed S`; a database already seeded with the same N and S is reused), then, in a fresh process per
-size, logs in as `owner` with Django's test client and measures each page: a warm-up request, then
---repeat requests of every page in turn, in --rounds rounds that alternate the sizes (a slow spell
-of this shared machine then falls on both sizes and every page alike), and reports the median
-server time of all those requests and the most queries any of them ran. It prints
+--seed S`; a database already seeded with the same N and S is reused), then, in one fresh process
+that switches between the databases, logs in as `owner` to each with Django's test client and
+measures each page: --rounds rounds in which each size has its turn (a warm-up request of every
+page, then --repeat requests of every page in turn), so the two sizes differ in nothing but the
+database and a slow spell of this shared machine falls on both alike. It reports the median server
+time of all those requests and the most queries any of them ran. It prints
 one table with both sizes, the ratio of the two times and PASS/FAIL against the issue's targets
 (25 ms, 10 queries, 100k no slower than 1.2 × 1k). It reports; it does not gate: the exit status
 is 0 unless the benchmark itself crashes.
@@ -116,30 +117,26 @@ def ensure_seeded(size: int, seed: int) -> Path:
     return var_dir
 
 
-def measure_in_child(size: int, var_dir: Path, repeat: int, only: str | None) -> dict:
-    env = {**os.environ, "WEBSTORE_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": SETTINGS}
+def measure_in_child(var_dirs: dict[int, Path], repeat: int, rounds: int, only: str | None) -> dict:
+    """Every size measured by one fresh process that switches between the databases."""
+    first = var_dirs[min(var_dirs)]
+    env = {**os.environ, "WEBSTORE_VAR_DIR": str(first), "DJANGO_SETTINGS_MODULE": SETTINGS}
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = Path(out.name)
-    command = [
-        PYTHON,
-        __file__,
-        "--measure",
-        str(size),
-        "--repeat",
-        str(repeat),
-        "--out",
-        str(out_path),
-    ]
+    command = [PYTHON, __file__, "--repeat", str(repeat), "--rounds", str(rounds)]
+    command += ["--out", str(out_path)]
+    for size, var_dir in var_dirs.items():
+        command += ["--measure", f"{size}={var_dir}"]
     if only:
         command += ["--only", only]
     try:
         subprocess.run(command, env=env, cwd=ROOT, check=True)
-        return json.loads(out_path.read_text())
+        return {int(size): measured for size, measured in json.loads(out_path.read_text()).items()}
     finally:
         out_path.unlink(missing_ok=True)
 
 
-# -- measuring (child process, one database) ----------------------------------------------------
+# -- measuring (child process, every database in turn) -----------------------------------------
 
 
 def setup_django() -> None:
@@ -300,20 +297,42 @@ def time_cases(cases: list[Case], repeat: int) -> dict[str, dict]:
     return results
 
 
-def measure(size: int, repeat: int, only: str | None, out: Path) -> None:
+def use_database(var_dir: Path) -> None:
+    """Point the default connection at another seeded database (closed; reopened on next use)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = str(var_dir / "webstore.sqlite3")
+
+
+def measure(var_dirs: dict[int, Path], repeat: int, rounds: int, only: str | None, out: Path):
+    """Rounds in which each size has its turn (the order swapped every round): after a warm-up
+    request of every page, `repeat` requests of every page in turn. One process for both sizes,
+    so they differ in nothing but the database they read."""
     setup_django()
     from django.test import Client
 
-    client = Client()
-    login_owner(client)
-    ctx = Context(client=client, size=size, sample=sample_rows())
-    cases = [
-        case
-        for case in builtin_cases(ctx) + hook_cases(ctx)
-        if not only or only.lower() in case.name.lower()
-    ]
-    results = time_cases(cases, repeat)
-    out.write_text(json.dumps({"size": size, "sample": ctx.sample, "results": results}))
+    contexts = {}
+    for size, var_dir in var_dirs.items():
+        use_database(var_dir)
+        client = Client()
+        login_owner(client)
+        ctx = Context(client=client, size=size, sample=sample_rows())
+        cases = [
+            case
+            for case in builtin_cases(ctx) + hook_cases(ctx)
+            if not only or only.lower() in case.name.lower()
+        ]
+        contexts[size] = (ctx, cases)
+    measured = {size: [] for size in var_dirs}
+    order = list(var_dirs)
+    for number in range(rounds):
+        for size in order if number % 2 == 0 else reversed(order):
+            use_database(var_dirs[size])
+            ctx, cases = contexts[size]
+            measured[size].append({"sample": ctx.sample, "results": time_cases(cases, repeat)})
+    out.write_text(json.dumps({size: merged(runs) for size, runs in measured.items()}))
 
 
 def merged(rounds: list[dict]) -> dict:
@@ -427,21 +446,22 @@ def main() -> None:
         metavar="SIZE=DIR",
         help="measure an already seeded WEBSTORE_VAR_DIR for that size instead of seeding",
     )
-    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="append", help=argparse.SUPPRESS)  # SIZE=DIR
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure is not None:
-        measure(args.measure, args.repeat, args.only, args.out)
+    if args.measure:
+        var_dirs = {int(size): Path(path) for size, path in (m.split("=", 1) for m in args.measure)}
+        measure(var_dirs, args.repeat, args.rounds, args.only, args.out)
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
     given = {int(size): Path(path) for size, path in (item.split("=", 1) for item in args.var_dir)}
     var_dirs = {size: given.get(size) or ensure_seeded(size, args.seed) for size in sizes}
-    rounds: dict[int, list[dict]] = {size: [] for size in sizes}
-    for number in range(1, args.rounds + 1):
-        for size in sizes:
-            print(f"Measuring {size:,} purchases, round {number} of {args.rounds} ...", flush=True)
-            rounds[size].append(measure_in_child(size, var_dirs[size], args.repeat, args.only))
-    measured = {size: merged(rounds[size]) for size in sizes}
+    print(
+        f"Measuring {', '.join(f'{size:,}' for size in sizes)} purchases in turn, "
+        f"{args.rounds} rounds ...",
+        flush=True,
+    )
+    measured = measure_in_child(var_dirs, args.repeat, args.rounds, args.only)
     clock = "ms" if args.judge == "wall" else "cpu_ms"
     report(sizes, measured, clock, runs=args.repeat * args.rounds)
 
