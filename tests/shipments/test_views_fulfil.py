@@ -49,18 +49,37 @@ def test_tabs_show_counts_and_rows_of_the_step(client, store, staff, agent):
     assert "Prepaid" in page
 
 
-@pytest.mark.parametrize("step", ["review", "print"])
-def test_row_values_are_escaped(client, store, staff, agent, step):
-    """Rows are built as HTML in Python (shipments/queue_html.py): every value must be escaped."""
+@pytest.mark.parametrize("step", ["review", "assign", "print", "handover"])
+def test_row_values_are_escaped(client, store, staff, step):
+    """Rows are built as HTML in Python (shipments/queue_html.py): every value that comes from a
+    person or another system must be escaped."""
     customer = factories.CustomerFactory(name='<script>alert("x")</script>')
-    if step == "review":
-        factories.purchase_with_items(customer=customer)
-    else:
-        with_shipment(staff, agent, customer=customer)
+    address = factories.AddressFactory(city="<i>Pune</i>")
+    agent = factories.ShippingAgentFactory(name="<b>Courier</b>", awb_pattern=r"<\d+>|\d{11}")
+    product = factories.ProductFactory(name="Kettle <u>1.5 l</u>")
+    purchase = factories.PurchaseFactory(
+        status=PurchaseStatus.FRAUD_APPROVED if step != "review" else PurchaseStatus.CONFIRMED,
+        customer=customer,
+        billing_address=address,
+    )
+    factories.add_item(purchase, product=product)
+    if step != "review":
+        purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    if step in ("print", "handover"):
+        shipment = services.shipment_create(purchase_id=purchase.pk, user=staff, agent_id=agent.pk)
+        if step == "handover":
+            services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+            services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
     client.force_login(staff)
     page = client.get(FULFIL, {"step": step}).content.decode()
-    assert "<script>alert" not in page
+    for raw in ("<script>alert", "<i>Pune", "<u>1.5", "<b>Courier", "<\\d+>"):
+        assert raw not in page, raw
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;i&gt;Pune&lt;/i&gt;" in page and "Kettle &lt;u&gt;1.5 l&lt;/u&gt;" in page
+    if step in ("print", "handover"):
+        assert "&lt;b&gt;Courier&lt;/b&gt;" in page
+    if step == "print":
+        assert "&lt;\\d+&gt;" in page  # the courier's AWB pattern, shown as the input's tooltip
 
 
 def test_dashboard_numbers_and_names_open_the_same_tab(client, store, staff):
