@@ -5,28 +5,24 @@ a millisecond, so a page of 25 rows took 30 % longer than a page of 7 and a page
 in the template alone (`make bench`). Here a row is one f-string. fulfil.html keeps the rest of the
 page (tabs, bulk bar, table head) and places these rows; their markup lives here alone.
 
-Escaping: every value that comes from a person or another system (names, addresses, item names,
-couriers, AWBs, references, tracking URLs) goes through `e()`. The values the queue makes itself
-from numbers (keys, the URLs built from them, amounts, dates, ages, weights; see queue_rows.py)
-hold only digits, letters and punctuation that HTML does not interpret and are placed as they are:
-escaping them too cost a third of a row.
+Escaping (webstore/html.py): every value that comes from a person or another system (names,
+addresses, item names, couriers, AWBs, references, tracking URLs) goes through `e()`. The values
+the queue makes itself from numbers (keys, the URLs built from them, amounts, dates, ages, weights;
+see queue_rows.py) hold only digits, letters and punctuation that HTML does not interpret and are
+placed as they are: escaping them too cost a third of a row.
 """
 
 from dataclasses import dataclass
-from html import escape
 
 from django.utils.safestring import SafeString
+
+from webstore.html import e
 
 from .queue_rows import PurchaseRow, ShipmentRow
 
 COD_BADGE = '<span class="badge cod">COD</span>'
 PREPAID_BADGE = '<span class="badge prepaid">Prepaid</span>'
 PARTNER_BADGE = '<br><span class="badge partner">+ Infibeam items</span>'
-
-
-def e(text: str) -> str:
-    """Text as HTML: & < > " ' escaped, as Django's escape does."""
-    return escape(text, quote=True)
 
 
 @dataclass(frozen=True)

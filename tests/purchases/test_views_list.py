@@ -316,11 +316,15 @@ def test_every_role_may_look_and_strangers_are_sent_to_log_in(client, store, sta
 def test_rows_show_every_cell_escaped(client, viewer):
     """Rows are built as HTML in Python (purchases/list_rows.py): each value must be escaped."""
     customer = factories.CustomerFactory(name='<b onclick="x">Asha</b>', mobile="9876543210")
-    purchase = factories.purchase_with_items(customer=customer, payment_method=PaymentMethod.COD)
+    address = factories.AddressFactory(city="<i>Pune</i>")
+    purchase = factories.purchase_with_items(
+        customer=customer, billing_address=address, payment_method=PaymentMethod.COD
+    )
     client.force_login(viewer)
     page = client.get(LIST).content.decode()
-    assert '<b onclick="x">' not in page
+    assert '<b onclick="x">' not in page and "<i>Pune" not in page
     assert "&lt;b onclick=&quot;x&quot;&gt;Asha&lt;/b&gt;" in page
+    assert "&lt;i&gt;Pune&lt;/i&gt;" in page
     start = page.rindex("<tr>", 0, page.index(purchase.number))
     row = page[start : page.index("</tr>", start)]
     assert f'href="{reverse("purchases:purchase-detail", args=[purchase.pk])}"' in row
