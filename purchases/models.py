@@ -127,6 +127,12 @@ class Address(models.Model):
         return [line for line in lines if line]
 
 
+def has_open_own_items() -> Q:
+    """A purchase's own items are not all handed over or cancelled (see with_own_items)."""
+    open_own = Item.objects.own().open().filter(purchase=models.OuterRef("pk"))
+    return Q(kind=PurchaseKind.OWN) | (Q(kind=PurchaseKind.MIXED) & models.Exists(open_own))
+
+
 class PurchaseQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("customer", "shipping_address")
@@ -134,10 +140,7 @@ class PurchaseQuerySet(models.QuerySet):
     def with_own_items(self):
         """Purchases with own quantities still open (a mixed purchase whose own items were all
         cancelled or handed over waits only for the partner, so it leaves the own queues)."""
-        open_own = Item.objects.own().open().filter(purchase=models.OuterRef("pk"))
-        return self.filter(
-            Q(kind=PurchaseKind.OWN) | (Q(kind=PurchaseKind.MIXED) & models.Exists(open_own))
-        )
+        return self.filter(has_open_own_items())
 
     def in_status(self, status: str):
         return self.filter(status=status)
@@ -149,17 +152,15 @@ class PurchaseQuerySet(models.QuerySet):
         return self.with_own_items().filter(status=PurchaseStatus.FRAUD_APPROVED)
 
     def awaiting_agent(self):
-        """Invoiced purchases, and partly handed over ones with own quantities not in a shipment."""
+        """Invoiced purchases, and partly handed over ones with own quantities not in a shipment
+        (which have open own items by that very fact, so only the invoiced are asked)."""
         unassigned = Item.objects.own().unassigned().filter(purchase=models.OuterRef("pk"))
         # The plain status IN term lets SQLite reach the rows through the (kind, status) index
-        # instead of walking every own purchase (118 ms → 2 ms at 100,000 purchases).
-        return (
-            self.filter(status__in=ASSIGNABLE_STATES)
-            .with_own_items()
-            .filter(
-                Q(status=PurchaseStatus.INVOICED)
-                | Q(status=PurchaseStatus.PARTIALLY_COMPLETE, pk__in=unassigned.values("purchase"))
-            )
+        # instead of walking every own purchase (118 ms → 2 ms at 100,000 purchases); asking each
+        # kind of row only its own question made the count three times cheaper again.
+        return self.filter(status__in=ASSIGNABLE_STATES).filter(
+            (Q(status=PurchaseStatus.INVOICED) & has_open_own_items())
+            | (Q(status=PurchaseStatus.PARTIALLY_COMPLETE) & models.Exists(unassigned))
         )
 
     def for_detail(self):
