@@ -547,7 +547,8 @@ class Item(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.purchase_id}/{self.line_number} {self.sku} × {self.quantity}"
+        # Read on the purchase's timeline, where the purchase goes without saying.
+        return f"Line {self.line_number}: {self.sku} × {self.quantity}"
 
     def is_own(self) -> bool:
         return self.fulfilled_by == FulfilledBy.OWN

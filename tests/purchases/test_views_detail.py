@@ -156,6 +156,8 @@ def test_timeline_tells_automatic_moves_in_words_and_keeps_what_was_stored(
     assert "<strong>Updated from the quantities handed over or cancelled</strong>" in timeline
     assert "<strong>Updated from its items and shipments</strong>" in timeline
     assert "Partially Complete → Complete" in timeline
+    # An item is named by its line, not by database ids the owner never sees.
+    assert f"Line 1: {own.sku} × 1" in timeline and f"{purchase.pk}/1 " not in timeline
     # The timeline is append-only: the entries keep the action they were written with.
     stored = set(AuditEntry.objects.filter(purchase=purchase).values_list("action", flat=True))
     assert {"Follow quantities", "Follow partner reports", "Follow fulfilment"} <= stored
