@@ -137,4 +137,6 @@
     var active = document.activeElement;
     if (!active || active === document.body) { input.focus(); }
   });
+  // Scans from here on are answered in place (a scan made before this posts the form instead).
+  form.setAttribute("data-ready", "");
 })();

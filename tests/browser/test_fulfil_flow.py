@@ -91,6 +91,7 @@ def test_staff_take_purchases_from_fraud_review_to_the_courier(page, shop):
     page.get_by_role("link", name="Scan to hand over").click()
     scan = page.locator("#scan-code")
     expect(scan).to_be_focused()
+    expect(page.locator("#scan-form[data-ready]")).to_have_count(1)  # scan.js answers in place
     for n, shipment in enumerate(shipments):
         code = awbs[shipment.pk] if n else f"  {shipment.reference.lower()} "
         scan.fill(code)
@@ -145,6 +146,7 @@ def test_scan_page_works_without_javascript(chromium, live_server, shop):
         expect(page.locator("#scan-result")).to_contain_text(
             f"OK{shipment.reference} handed to Blue Dart"
         )
+        expect(page.locator("#scan-log li").first).to_contain_text(shipment.reference)
     finally:
         context.close()
     shipment.refresh_from_db()
