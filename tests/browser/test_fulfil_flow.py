@@ -28,6 +28,7 @@ def shop(db):
 def tab(page, slug):
     page.locator(f'.tabs a[data-step="{slug}"]').click()
     expect(page.locator(f'.tabs a[data-step="{slug}"]')).to_have_attribute("aria-current", "page")
+    page.wait_for_load_state()  # fulfil.js (deferred) has run: Enter in a row, select all
 
 
 def test_staff_take_purchases_from_fraud_review_to_the_courier(page, shop):
