@@ -73,6 +73,16 @@ def test_invoice_carries_every_rule_46_particular(inter_state, store):
     assert "Authorised Signatory" in text
 
 
+def test_discount_column_appears_when_a_line_has_a_discount(store, staff, inter_state):
+    assert "Discount" not in text_of(invoice_pdf(inter_state))  # no line has one
+    purchase = factories.PurchaseFactory(status=PurchaseStatus.FRAUD_APPROVED)
+    factories.add_item(purchase, quantity=2, discount=Decimal("179.80"))  # 10 % of 2 × ₹899
+    invoice = services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    text = text_of(invoice_pdf(invoice))
+    # Rate, discount and the taxable value that takes it into account (rule 46(h)).
+    assert "Discount" in text and "₹899.00 ₹179.80 ₹1,618.20" in text
+
+
 def test_inter_state_invoice_charges_igst_only(inter_state):
     text = text_of(invoice_pdf(inter_state))
     assert "IGST" in text
