@@ -8,12 +8,12 @@ mobile, city, PIN) is escaped with `e()`; the URL, dates, amounts and our own la
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from webstore.html import e
+from webstore.html import COD_BADGE, PREPAID_BADGE, e
 from webstore.india import format_inr
+from webstore.panel import detail_url_prefix
 from webstore.templatetags.money import IST_FORMAT
 
 from .models import PartnerStatus, PaymentMethod, PurchaseKind, PurchaseStatus
@@ -21,15 +21,6 @@ from .models import PartnerStatus, PaymentMethod, PurchaseKind, PurchaseStatus
 STATUS_LABELS = dict(PurchaseStatus.choices)
 KIND_LABELS = dict(PurchaseKind.choices)
 PARTNER_LABELS = dict(PartnerStatus.choices)
-COD_BADGE = '<span class="badge cod">COD</span>'
-PREPAID_BADGE = '<span class="badge prepaid">Prepaid</span>'
-
-
-class DetailUrl:
-    """A purchase page's URL around its id, reversed once rather than once a row."""
-
-    def __init__(self):
-        self.prefix, self.suffix = reverse("purchases:purchase-detail", args=[0]).rsplit("0", 1)
 
 
 @dataclass(slots=True)
@@ -52,10 +43,10 @@ class PurchaseRow:
     amount: str
 
     @classmethod
-    def of(cls, row, detail_url: DetailUrl, india) -> "PurchaseRow":
+    def of(cls, row, detail_prefix: str, india) -> "PurchaseRow":
         """From a row of PurchaseQuerySet.list_rows(); `india` is the time zone shown."""
         return cls(
-            url=f"{detail_url.prefix}{row.pk}{detail_url.suffix}",
+            url=f"{detail_prefix}{row.pk}/",
             number=row.number,
             placed=row.placed_at.astimezone(india).strftime(IST_FORMAT),
             customer=row.customer__name,
@@ -91,8 +82,9 @@ class PurchaseRow:
 
 def page_rows(found) -> list[PurchaseRow]:
     """The rows of a page, from PurchaseQuerySet.list_rows()."""
-    detail_url, india = DetailUrl(), timezone.get_current_timezone()
-    return [PurchaseRow.of(row, detail_url, india) for row in found]
+    detail_prefix = detail_url_prefix("purchases:purchase-detail")
+    india = timezone.get_current_timezone()
+    return [PurchaseRow.of(row, detail_prefix, india) for row in found]
 
 
 def rows_html(rows: list[PurchaseRow]) -> SafeString:

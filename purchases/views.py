@@ -19,7 +19,7 @@ from django.views.generic import DetailView, TemplateView
 
 from shipments.models import ShipmentItem, ShipmentStatus
 from shipments.services import ASSIGNABLE_STATES
-from webstore.panel import PanelPermissionMixin
+from webstore.panel import PanelPermissionMixin, page_number
 
 from . import services
 from .audit import INFIBEAM
@@ -42,7 +42,6 @@ from .models import (
 VIEW = "purchases.view_purchase"
 PRINT = "purchases.print_documents"
 PAGE_SIZE = 25
-MAX_PAGE = 10_000
 COUNT_CAP = 1000  # counts stop here and show as "1,000+"
 
 # How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
@@ -119,13 +118,6 @@ class ListPage:
     @property
     def total_label(self) -> str:
         return count_label(self.total) if self.total == COUNT_CAP + 1 else intcomma(self.total)
-
-
-def page_number(raw) -> int:
-    try:
-        return min(max(int(raw), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        return 1
 
 
 class PurchaseListView(PanelPermissionMixin, TemplateView):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from purchases.models import Purchase
+from webstore.panel import page_number
 
 from .models import Shipment, ShipmentItem
 from .queue_rows import RowUrls, purchase_rows, shipment_rows
@@ -95,7 +96,7 @@ def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[
 
 
 def step_counts() -> dict[str, int]:
-    return capped_counts({step.slug: step.queryset() for step in STEPS}, cap=COUNT_CAP)
+    return capped_counts({step.slug: step.queryset() for step in STEPS})
 
 
 @dataclass
@@ -120,19 +121,13 @@ class Page:
         return (self.number - 1) * self.per_page + len(self.rows)
 
 
-MAX_PAGE = 10_000
-
-
 def page_of(
     queryset: QuerySet, page: str | None, per_page: int, *, build: Callable[[QuerySet], list] = list
 ) -> Page:
     """One page of an ordered queryset. The page's keys are chosen first by a narrow subquery, then
     only those rows are read, in the same order, by `build` (which adds joins, prefetches or reads
     values)."""
-    try:
-        number = min(max(int(page or 1), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(page)
     offset = (number - 1) * per_page
     keys = queryset.values("pk")[offset : offset + per_page + 1]
     rows = build(

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
-from webstore.html import e
+from webstore.html import COD_BADGE, PREPAID_BADGE, e
 
 from .queue_rows import PurchaseRow, ShipmentRow
 
-COD_BADGE = '<span class="badge cod">COD</span>'
-PREPAID_BADGE = '<span class="badge prepaid">Prepaid</span>'
 PARTNER_BADGE = '<br><span class="badge partner">+ Infibeam items</span>'
 
 

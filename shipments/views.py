@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from purchases import services as purchase_services
 from purchases.exceptions import ActionRefused, InvalidInput
 from purchases.models import AuditEntry, Purchase
+from webstore.panel import detail_url_prefix
 
 from . import services
 from .awb_csv import record_awb_lines
@@ -64,15 +65,6 @@ def print_url() -> str:
         return reverse("printing:print")
     except NoReverseMatch:
         return ""
-
-
-def detail_url_prefix(name: str) -> str:
-    """'/purchases/' for 'purchases:purchase-detail': list rows append '<pk>/' instead of
-    reversing a URL per row, which costs more than the rest of the row."""
-    url = reverse(name, args=[0])
-    if not url.endswith("/0/"):
-        raise ValueError(f"{name} does not end with its primary key.")
-    return url[:-2]
 
 
 def row_urls() -> RowUrls:

@@ -9,6 +9,9 @@ goes through `e()`; the keys, URLs, amounts, dates and labels the code makes its
 
 from html import escape
 
+COD_BADGE = '<span class="badge cod">COD</span>'
+PREPAID_BADGE = '<span class="badge prepaid">Prepaid</span>'
+
 
 def e(text: str) -> str:
     """Text as HTML: & < > " ' escaped, as Django's escape does, without its lazy-text wrapper

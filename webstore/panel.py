@@ -2,10 +2,29 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from .roles import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
 
 CONFIGURE = "configuration.configure_store"
+MAX_PAGE = 10_000  # a larger ?page= is read as this one
+
+
+def page_number(raw) -> int:
+    """A ?page= value as a page number from 1 to MAX_PAGE; anything that is not one is page 1."""
+    try:
+        return min(max(int(raw), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def detail_url_prefix(name: str) -> str:
+    """'/purchases/' for 'purchases:purchase-detail': list rows append '<pk>/' instead of
+    reversing a URL per row, which costs more than the rest of the row."""
+    url = reverse(name, args=[0])
+    if not url.endswith("/0/"):
+        raise ValueError(f"{name} does not end with its primary key.")
+    return url[:-2]
 
 
 def roles_holding(permission: str) -> list[str]:
