@@ -3,10 +3,9 @@
 import re
 
 from django import forms
-from stdnum.in_ import gstin as stdnum_gstin
 
 from shipments.models import ShippingAgent
-from webstore.india import GstState, normalise_mobile
+from webstore.india import GstState, is_valid_gstin, normalise_gstin, normalise_mobile
 
 from .models import StoreProfile
 from .numbering import INVOICE_NUMBER_MAX_LENGTH, max_prefix_length, number_preview
@@ -48,7 +47,7 @@ class StoreProfileForm(forms.ModelForm):
         }
 
     def clean_gstin(self) -> str:
-        return stdnum_gstin.compact(self.cleaned_data["gstin"] or "")
+        return normalise_gstin(self.cleaned_data["gstin"])
 
     def clean_pin_code(self) -> str:
         return (self.cleaned_data["pin_code"] or "").replace(" ", "")
@@ -59,11 +58,11 @@ class StoreProfileForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         gstin, state = cleaned.get("gstin"), cleaned.get("state")
-        if gstin and state and stdnum_gstin.is_valid(gstin) and gstin[:2] != state:
-            registered = GstState(gstin[:2]).label if gstin[:2] in GstState.values else gstin[:2]
+        if gstin and state and is_valid_gstin(gstin) and gstin[:2] != state:
+            # is_valid_gstin knows its state code
             self.add_error(
                 "state",
-                f"The GSTIN {gstin} is registered in {registered} ({gstin[:2]}), "
+                f"The GSTIN {gstin} is registered in {GstState(gstin[:2]).label} ({gstin[:2]}), "
                 f"not {GstState(state).label} ({state}).",
             )
         return cleaned

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from purchases.invoicing import NUMBER_DIGITS, financial_year_of
+from purchases.invoicing import document_number, financial_year_of
 from purchases.models import DocumentKind, DocumentSeries
 
 from .models import StoreProfile
@@ -20,7 +20,7 @@ INVOICE_NUMBER_MAX_LENGTH = 16  # CGST rule 46(b)
 def number_preview(prefix: str, *, sequence: int, year: str | None = None) -> str:
     """The number a document with this prefix and sequence gets, e.g. WS/26-27/000124."""
     year = year or financial_year_of(timezone.now())
-    return f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}"
+    return document_number(prefix, year, sequence)
 
 
 def max_prefix_length() -> int:

@@ -1,7 +1,8 @@
 """Forms of the CUSTOMER SERVICE pages."""
 
 from django import forms
-from stdnum.in_ import gstin as stdnum_gstin
+
+from webstore.india import normalise_gstin
 
 from .models import Customer
 
@@ -24,4 +25,4 @@ class CustomerGstinForm(forms.ModelForm):
         fields = ["gstin"]
 
     def clean_gstin(self) -> str:
-        return stdnum_gstin.compact(self.cleaned_data["gstin"] or "")
+        return normalise_gstin(self.cleaned_data["gstin"])

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
 from purchases.models import Purchase, PurchaseStatus
-from webstore.india import GstState, normalise_mobile, validate_gstin, validate_mobile
+from webstore.india import gst_state_label, normalise_mobile, validate_gstin, validate_mobile
 
 # Purchases that were never placed or were refused do not count as the customer's spending.
 UNSPENT_STATES = [
@@ -80,5 +80,4 @@ class Customer(models.Model):
 
     def gstin_state_label(self) -> str:
         """'29 Karnataka': where the GSTIN is registered (its first two digits), or ''."""
-        code = self.gstin[:2]
-        return f"{code} {GstState(code).label}" if code in GstState.values else ""
+        return gst_state_label(self.gstin[:2])

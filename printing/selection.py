@@ -13,6 +13,7 @@ from django.db.models import Count
 from purchases.exceptions import InvalidInput, NotFound
 from purchases.models import CreditNote, Invoice, Purchase
 from shipments.models import HandoverBatch, Shipment, ShipmentStatus
+from webstore.panel import MAX_ID
 
 from .models import DocumentSet, SlipLayout
 
@@ -66,9 +67,6 @@ def _safe(text: str) -> str:
 def _filename(stem: str, first: str, count: int, suffix: str = "") -> str:
     more = f"-and-{count - 1}-more" if count > 1 else ""
     return f"{stem}-{_safe(first)}{more}{suffix}.pdf"
-
-
-MAX_ID = 2**63 - 1  # the largest key the database can hold
 
 
 def parse_ids(raw: Iterable, document: str) -> tuple[int, ...]:

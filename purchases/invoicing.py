@@ -30,6 +30,11 @@ def financial_year_of(moment: dt.datetime) -> str:
     return f"{start % 100:02d}-{(start + 1) % 100:02d}"
 
 
+def document_number(prefix: str, year: str, sequence: int) -> str:
+    """WS/26-27/000123: the prefix, the financial year and the sequence in six digits."""
+    return f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}"
+
+
 def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[str, str, int]:
     """Take the next number of a series: (number, financial year, sequence). Call inside atomic."""
     assert transaction.get_connection().in_atomic_block, "allocate_number needs a transaction"
@@ -37,7 +42,7 @@ def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[
     DocumentSeries.objects.get_or_create(kind=kind, financial_year=year)
     series = DocumentSeries.objects.select_for_update().get(kind=kind, financial_year=year)
     sequence = series.next_number
-    number = f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}"
+    number = document_number(prefix, year, sequence)
     if len(number) > NUMBER_MAX_LENGTH:
         # Refused before anything is saved: the transaction rolls back and the series keeps no gap.
         raise InvalidInput(

@@ -12,12 +12,14 @@ from functools import cache
 
 import barcode
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import get_template, render_to_string
 from PIL import Image
 
 from configuration.models import StoreProfile
 from printing.pdf import write_pdf
 from webstore.india import format_inr
+from webstore.templatetags.money import weight
 
 from .models import HandoverBatch, Shipment
 
@@ -59,7 +61,7 @@ def barcode_image(value: str) -> dict:
 def slip_queryset() -> QuerySet:
     """Shipments with everything a slip prints, in one query."""
     return Shipment.objects.select_related("agent", "purchase__shipping_address").annotate(
-        pieces=Sum("lines__quantity")
+        pieces=Coalesce(Sum("lines__quantity"), 0)
     )
 
 
@@ -82,21 +84,13 @@ def slip_context(shipment: Shipment, store: dict) -> dict:
     """Everything one address slip prints, as plain data (from a slip_queryset() row)."""
     address = shipment.purchase.shipping_address
     cod = shipment.cod_amount or Decimal("0")
-    pieces = getattr(shipment, "pieces", None)
-    if pieces is None:
-        pieces = shipment.lines.aggregate(n=Sum("quantity"))["n"] or 0
-    weight = f"{shipment.weight_grams / 1000:.2f} kg"
     return {
         "courier": shipment.agent.name,
-        "reference": shipment.reference,
         "awb": shipment.awb or "",
         "barcode_value": shipment.barcode_value,
         "barcode": barcode_image(shipment.barcode_value),
-        "purchase_number": shipment.purchase.number,
-        "weight": weight,
         "facts": f"Purchase {shipment.purchase.number} · Shipment {shipment.reference}\n"
-        f"Weight {weight} · Pieces {pieces}",
-        "pieces": pieces,
+        f"Weight {weight(shipment.weight_grams)} · Pieces {shipment.pieces}",
         "is_cod": cod > 0,
         "cod_amount": format_inr(cod),
         "name": address.name,

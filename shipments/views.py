@@ -21,7 +21,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from purchases import services as purchase_services
 from purchases.exceptions import ActionRefused, InvalidInput
 from purchases.models import AuditEntry, Purchase
-from webstore.panel import detail_url_prefix
+from webstore.panel import MAX_ID, detail_url_prefix
 
 from . import services
 from .awb_csv import record_awb_lines
@@ -53,7 +53,6 @@ PRINT = "purchases.print_documents"
 REPORT_KEY = "shipments.bulk_report"
 LAST_SCAN_KEY = "shipments.last_scan"
 MAX_SELECTION = 500
-MAX_ID = 2**63 - 1  # the largest key the database holds: a larger "id" would crash the query
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 # 25 rows keep a page inside its time budget; staff pick 50–200 for a big bulk action.
 DEFAULT_PER_PAGE = 25

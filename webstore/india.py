@@ -102,11 +102,21 @@ GSTIN_RE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def normalise_gstin(value: str) -> str:
+    """A GSTIN as typed, without spaces or dashes and in capitals."""
+    return stdnum_gstin.compact(value or "")
+
+
+def gst_state_label(code: str) -> str:
+    """'29 Karnataka' for a GST state code, or '' for a code we do not list."""
+    return f"{code} {GstState(code).label}" if code in GstState.values else ""
+
+
 def is_valid_gstin(value: str) -> bool:
     """A GSTIN of a state or union territory we list (GstState), with a valid PAN and check
     character. python-stdnum's own check knows the state codes only up to 37, so it refuses
     every GSTIN of Ladakh (38); its PAN and mod-36 check-character rules are used here."""
-    number = stdnum_gstin.compact(value or "")
+    number = normalise_gstin(value)
     return (
         GSTIN_RE.match(number) is not None
         and number[:2] in GstState.values

@@ -8,6 +8,7 @@ from .roles import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
 
 CONFIGURE = "configuration.configure_store"
 MAX_PAGE = 10_000  # a larger ?page= is read as this one
+MAX_ID = 2**63 - 1  # the largest key the database holds: a larger "id" would crash the query
 
 
 def page_number(raw) -> int:

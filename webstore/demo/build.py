@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from catalog.models import FulfilledBy, Product
+from catalog.models import Product
 from configuration.models import StoreProfile
 from customers.models import Customer
 from partners.feed import fingerprint_of
@@ -41,7 +41,7 @@ from purchases.models import (
     Purchase,
     PurchaseStatus,
 )
-from purchases.transitions import transition_label
+from purchases.transitions import state_field_name, transition_label
 from shipments.models import (
     ACTIVE_SHIPMENT_STATES,
     HandoverBatch,
@@ -141,8 +141,7 @@ def _look_up_display_once(instance, field_name: str, labels: dict) -> None:
 def _transition_meta(model: type, name: str) -> tuple[str, str]:
     """The state field a transition moves and its label in the timeline."""
     method = getattr(model, name)
-    field = method._django_fsm.field
-    return (field if isinstance(field, str) else field.name), transition_label(method)
+    return state_field_name(method), transition_label(method)
 
 
 STATE_LABELS = dict(GstState.choices)
@@ -434,8 +433,8 @@ class PurchaseRun:
         purchase._prefetched_objects_cache = {"items": self.items}
         purchase.subtotal, purchase.tax_total = subtotal, tax_total
         purchase.grand_total = subtotal + tax_total
-        self.own_items = [item for item in self.items if item.fulfilled_by == FulfilledBy.OWN]
-        self.partner_items = [item for item in self.items if item.fulfilled_by != FulfilledBy.OWN]
+        self.own_items = [item for item in self.items if item.is_own()]
+        self.partner_items = [item for item in self.items if not item.is_own()]
 
     def _other_address(self, customer: DemoCustomer) -> Address:
         """A gift to a relative elsewhere, or delivery to the customer's office."""
@@ -807,7 +806,7 @@ class PurchaseRun:
         lines = list(parcel["quantities"].items())
         cod = Decimal("0.00")
         if purchase.is_cash_on_delivery():
-            shipped = dict(parcel["quantities"])
+            shipped = parcel["quantities"]
             cod = cod_to_collect(
                 value=sum((line_value(item, quantity) for item, quantity in lines), Decimal("0")),
                 completes=all(

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 from catalog.models import FulfilledBy
-from purchases.invoicing import NUMBER_DIGITS, financial_year_of
+from purchases.invoicing import document_number, financial_year_of
 from purchases.models import DocumentKind, PaymentMethod, PurchaseKind
 from purchases.models import PurchaseStatus as S
 
@@ -136,10 +136,6 @@ class PurchasePlan:
     def showcase(self) -> bool:
         """One of the purchases every demo store has (see SHOWCASE)."""
         return self.draw < len(SHOWCASE)
-
-    @property
-    def own_units(self) -> int:
-        return sum(line.quantity for line in self.lines if line.is_own)
 
     @property
     def partner_units(self) -> int:
@@ -333,7 +329,7 @@ def number_documents(
         sequence = series.get((kind, year), 1)
         series[(kind, year)] = sequence + 1
         prefix = invoice_prefix if kind == DocumentKind.INVOICE else credit_note_prefix
-        document = (f"{prefix}/{year}/{sequence:0{NUMBER_DIGITS}d}", year, sequence)
+        document = (document_number(prefix, year, sequence), year, sequence)
         if kind == DocumentKind.INVOICE:
             plan.invoice = document
         else:

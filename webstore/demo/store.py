@@ -1,11 +1,11 @@
 """The demo store itself: its GST registration, its people, and the reasons they write down."""
 
 from stdnum import luhn
-from stdnum.in_ import gstin
+
+from webstore.india import GSTIN_ALPHABET
 
 # GSTIN = state code + PAN + entity number + "Z" + a check character, which is Luhn mod 36 over
-# the other fourteen (python-stdnum validates it that way; this computes it the same way).
-GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# the other fourteen (webstore.india.is_valid_gstin checks it that way; this computes it).
 STORE_STATE = "27"  # Maharashtra
 STORE_PAN = "AAKCK7316R"  # C: a company; K: the first letter of its name
 
@@ -15,16 +15,10 @@ def gstin_with_check_character(state_code: str, pan: str, entity: str = "1") -> 
     return body + luhn.calc_check_digit(body, GSTIN_ALPHABET)
 
 
-def make_gstin(state_code: str, pan: str, entity: str = "1") -> str:
-    number = gstin_with_check_character(state_code, pan, entity)
-    assert gstin.is_valid(number), number
-    return number
-
-
 STORE_PROFILE = {
     "legal_name": "Kaveri Home Essentials Private Limited",
     "display_name": "Kaveri Home",
-    "gstin": make_gstin(STORE_STATE, STORE_PAN),
+    "gstin": gstin_with_check_character(STORE_STATE, STORE_PAN),
     "state": STORE_STATE,
     "address_line1": "Unit 12, Laxmi Industrial Estate",
     "address_line2": "New Link Road, Andheri West",
