@@ -8,10 +8,13 @@ we pass (the document number) plus an md5 of the content, never a random or time
 
 import gc
 import io
+import re
 import threading
+import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
+import cssselect2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -20,6 +23,10 @@ BASE_URL = "file:///nonexistent/"
 
 
 UA_CSS = Path(__file__).with_name("print_ua.css")
+
+# C0 control characters other than tab and line breaks: no font draws them (each would print as a
+# box) and XML does not allow them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class PrintHTML(weasyprint.HTML):
@@ -31,11 +38,31 @@ class PrintHTML(weasyprint.HTML):
     def _ua_stylesheets(self, forms=False):
         return [_ua_stylesheet()]
 
+    @classmethod
+    def from_xhtml(cls, html: str, **options) -> "PrintHTML":
+        """Our print templates are well-formed XML, and the C XML parser reads one in a tenth of
+        the time of WeasyPrint's pure-Python HTML5 parser (0.2 ms against 2.9 ms an invoice, 6 %
+        of its render), into the same tree and so the same PDF bytes (tests/printing/test_pdf.py).
+        Control characters are dropped first; anything still not well-formed goes to the HTML5
+        parser as before. This sets what WeasyPrint's own __init__ sets."""
+        html = CONTROL_CHARACTERS.sub("", html)
+        try:
+            root = ElementTree.fromstring(html)
+        except ElementTree.ParseError:
+            return cls(string=html, **options)
+        document = cls.__new__(cls)
+        document.base_url = options["base_url"]
+        document.url_fetcher = options["url_fetcher"]
+        document.media_type = "print"
+        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
+        document.etree_element = document.wrapper_element.etree_element
+        return document
+
 
 def _html(html: str) -> weasyprint.HTML:
     # Print templates are self-contained: no URL is fetched, so a typo never waits on a network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    return PrintHTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return PrintHTML.from_xhtml(html, base_url=BASE_URL, url_fetcher=fetcher)
 
 
 _local = threading.local()
