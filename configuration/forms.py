@@ -10,7 +10,8 @@ from webstore.india import GstState, is_valid_gstin, normalise_gstin, normalise_
 from .models import StoreProfile
 from .numbering import INVOICE_NUMBER_MAX_LENGTH, max_prefix_length, number_preview
 
-PREFIX_RE = re.compile(r"^[A-Z0-9]{1,4}$")
+# Letters and digits only; how many fit is max_prefix_length(), checked beside it.
+PREFIX_RE = re.compile(r"^[A-Z0-9]+$")
 
 
 class StoreProfileForm(forms.ModelForm):

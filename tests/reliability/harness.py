@@ -1,12 +1,15 @@
 """Throwing many threads at one promise at once, and checking what must hold afterwards."""
 
+import subprocess
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, connections
 
 from purchases.exceptions import ActionRefused
@@ -28,6 +31,28 @@ postgres_only = needs_postgres("SQLite serialises every writer: there is no row-
 other_processes = needs_postgres(
     "other processes share the test database; SQLite's lives in this process's memory"
 )
+
+
+def test_database_url() -> str:
+    """The test database as a DATABASE_URL, for servers and workers in processes of their own."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test, whatever its name
+
+
+def start_process(command: list[str], *, env: dict, log: Path) -> subprocess.Popen:
+    """`command` run from the project folder in a session of its own (so its whole process group
+    can be killed), writing its output to `log`."""
+    return subprocess.Popen(
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 @dataclass

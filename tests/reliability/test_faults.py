@@ -10,26 +10,33 @@ import io
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from partners import services as partner_services
+from printing import services as print_services
 from purchases import services as purchase_services
 from purchases.models import AuditEntry, Invoice, PurchaseStatus
+from shipments import handover
 from shipments import services as shipment_services
 from tests import factories
 
 from .figures import record
-from .harness import other_processes, snapshot, snapshot_difference
+from .harness import (
+    other_processes,
+    snapshot,
+    snapshot_difference,
+    start_process,
+    test_database_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +185,6 @@ def test_hand_over_sends_no_email_when_it_fails(world, django_capture_on_commit_
 
 
 def test_hand_over_in_a_batch(world, django_capture_on_commit_callbacks):
-    handover = pytest.importorskip("shipments.handover")
     owner, agent = world
     _, shipment = invoiced(owner, agent, shipment=True, awb="42345678901", slip=True)
     crash_at_every_write(
@@ -189,7 +195,6 @@ def test_hand_over_in_a_batch(world, django_capture_on_commit_callbacks):
 
 
 def test_partner_event_is_refused_for_retry_and_changes_nothing_else(world):
-    services = pytest.importorskip("partners.services")
     purchase = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=0, partner=1)
     event = {
         "event_id": "IB-FAULT-1",
@@ -199,12 +204,14 @@ def test_partner_event_is_refused_for_retry_and_changes_nothing_else(world):
         "quantity": 1,
         "occurred_at": "2026-01-05T10:00:00+05:30",
     }
-    total = count_writes(lambda: services.partner_event_apply(event=event, received_via="api"))
+    total = count_writes(
+        lambda: partner_services.partner_event_apply(event=event, received_via="api")
+    )
     broke = 0
     for k in range(1, total + 1):
         before = snapshot()
         with fail_at_write(k):
-            result = services.partner_event_apply(event=event, received_via="api")
+            result = partner_services.partner_event_apply(event=event, received_via="api")
         after = snapshot()
         # the event is refused as retry_later; only the rejected-events list may have grown
         before.pop("partners.RejectedPartnerEvent", None)
@@ -213,7 +220,7 @@ def test_partner_event_is_refused_for_retry_and_changes_nothing_else(world):
             broke += 1
     record("fault: partner event", attempts=total, broke=broke, unit="faults")
     assert broke == 0
-    assert services.partner_event_apply(event=event, received_via="api").result == "applied"
+    assert partner_services.partner_event_apply(event=event, received_via="api").result == "applied"
 
 
 def test_database_error_in_a_bulk_action_rolls_back_that_row_only(world, client, monkeypatch):
@@ -276,16 +283,15 @@ def descendants(pid: int) -> list[int]:
 @contextmanager
 def worker_process(tmp_path, media):
     """A real `manage.py db_worker` on the test database; killed at the end whatever happens."""
-    db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.reliability.worker_settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=test_database_url(),
         WEBSTORE_MEDIA_ROOT=str(media),
         WEBSTORE_VAR_DIR=str(tmp_path / "var"),
     )
     log = tmp_path / f"worker-{time.monotonic_ns()}.log"
-    process = subprocess.Popen(
+    process = start_process(
         [
             sys.executable,
             "manage.py",
@@ -295,11 +301,8 @@ def worker_process(tmp_path, media):
             "--no-startup-delay",
             "--no-reload",
         ],
-        cwd=settings.BASE_DIR,
         env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        log=log,
     )
     try:
         yield process, log
@@ -325,7 +328,6 @@ def wait_for(job, condition, what: str, log, timeout: float = 120):
 @other_processes
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_bulk_print_leaves_the_job_resumable(settings, tmp_path, client):
-    services = pytest.importorskip("printing.services")
     from printing.models import PrintJobStatus
     from printing.selection import select_documents
 
@@ -339,7 +341,7 @@ def test_worker_killed_mid_bulk_print_leaves_the_job_resumable(settings, tmp_pat
     ]
     for purchase in purchases:
         purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
-    job = services.print_job_create(
+    job = print_services.print_job_create(
         selection=select_documents(document="invoices", ids=[p.pk for p in purchases]), user=staff
     )
     client.force_login(staff)

@@ -27,7 +27,6 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from django.urls import reverse
 
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
@@ -35,7 +34,13 @@ from shipments.models import Shipment, ShipmentStatus
 from tests import factories
 
 from .figures import record
-from .harness import invariant_violations, other_processes, waiting_backends
+from .harness import (
+    invariant_violations,
+    other_processes,
+    start_process,
+    test_database_url,
+    waiting_backends,
+)
 
 pytestmark = [other_processes, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +104,6 @@ def free_port() -> int:
 
 
 def production_env(tmp_path: Path) -> dict:
-    db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="webstore.settings.prod",
@@ -107,7 +111,7 @@ def production_env(tmp_path: Path) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=test_database_url(),
         WEBSTORE_VAR_DIR=str(tmp_path / "var"),
         WEBSTORE_MEDIA_ROOT=str(tmp_path / "shared-media"),
         PYTHONUNBUFFERED="1",
@@ -131,14 +135,7 @@ def stack(tmp_path):
     def start(name: str, command: list[str]) -> subprocess.Popen:
         log = tmp_path / f"{name}.log"
         logs[name] = log
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = start_process(command, env=env, log=log)
         processes.append(process)
         return process
 

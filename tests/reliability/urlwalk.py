@@ -6,7 +6,6 @@ override, the view's own model (DetailView, UpdateView...), a model named like t
 the URL, and last a placeholder id that does not exist (the page should then answer 404).
 """
 
-import importlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +15,9 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from partners.models import PartnerFeedSettings
+from printing import services as print_services
+from printing.selection import select_documents
 from purchases import services as purchase_services
 from purchases.models import PurchaseStatus
 from shipments import services as shipment_services
@@ -88,13 +90,6 @@ def argument_names(pattern: URLPattern) -> dict[str, str]:
         else "str"
         for name in regex.groupindex
     }
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def _model(label: str):
@@ -204,21 +199,14 @@ class Dataset:
 
     @staticmethod
     def _partner_secret() -> None:
-        feed_settings = _model("partners.PartnerFeedSettings")
-        if feed_settings is not None and hasattr(feed_settings.objects, "current"):
-            feed_settings.objects.current()
+        PartnerFeedSettings.objects.current()
 
     def _print_job(self) -> None:
-        services = _module("printing.services")
-        selection = _module("printing.selection")
-        if services and selection:
-            with override_settings(TASKS=QUEUE_ONLY):  # queued, not rendered: pages only need a row
-                services.print_job_create(
-                    selection=selection.select_documents(
-                        document="invoices", ids=[self.purchase.pk]
-                    ),
-                    user=self.owner,
-                )
+        with override_settings(TASKS=QUEUE_ONLY):  # queued, not rendered: pages only need a row
+            print_services.print_job_create(
+                selection=select_documents(document="invoices", ids=[self.purchase.pk]),
+                user=self.owner,
+            )
 
     def instance_of(self, model):
         if model in self.preferred:

@@ -215,9 +215,8 @@ class StoreBuilder:
         return self.staff if self.rng.random() < 0.75 else self.owner
 
     def _person(self, region) -> tuple[str, str]:
-        male, female, surnames = region
-        given = self.rng.choice(male if self.rng.random() < 0.5 else female)
-        return f"{given} {self.rng.choice(surnames)}", self.mobile()
+        given = names.given_name(self.rng, region)
+        return f"{given} {names.surname(self.rng, region)}", self.mobile()
 
     def mobile(self) -> str:
         return self.rng.choice(names.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
@@ -256,9 +255,8 @@ class StoreBuilder:
             if self.rng.random() < 0.8
             else self.rng.choice(names.ALL_REGIONS)
         )
-        male, female, surnames = region
-        given = self.rng.choice(male if self.rng.random() < 0.5 else female)
-        surname = self.rng.choice(surnames)
+        given = names.given_name(self.rng, region)
+        surname = names.surname(self.rng, region)
         number = self.rng.choice(
             ["", str(self.rng.randint(1, 99)), str(self.rng.randint(1970, 2005))]
         )
@@ -448,8 +446,7 @@ class PurchaseRun:
                 landmark=rng.choice(places.LANDMARKS),
             )
         home = rng.choice(places.LOCALITIES)
-        male, female, _ = customer.region
-        given = rng.choice(male if rng.random() < 0.5 else female)
+        given = names.given_name(rng, customer.region)
         return b.address(
             name=f"{given} {customer.name.split()[-1]}",
             mobile=b.mobile(),

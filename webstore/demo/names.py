@@ -2,6 +2,17 @@
 someone from Chennai. Each region is (male given names, female given names, surnames)."""
 
 
+def given_name(rng, region) -> str:
+    """A male or female given name of the region, even odds."""
+    male, female, _ = region
+    return rng.choice(male if rng.random() < 0.5 else female)
+
+
+def surname(rng, region) -> str:
+    _, _, surnames = region
+    return rng.choice(surnames)
+
+
 def words(text: str) -> list[str]:
     return text.split()
 
