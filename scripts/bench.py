@@ -15,23 +15,10 @@ is 0 unless the benchmark itself crashes.
     .venv/bin/python scripts/bench.py                        # both sizes, every case
     .venv/bin/python scripts/bench.py --only "Manage Purchases" --repeat 9
 
-Adding cases (e.g. the PDF benchmarks): put a module `scripts/bench_<topic>.py` next to this one
-defining
-
-    def cases(ctx):                     # ctx: see Context below
-        url = "/printing/"
-        data = {"document": "invoices", "ids": ctx.sample["purchase_ids"]}
-        return [ctx.case("Print 5 invoices", lambda: ctx.client.post(url, data),
-                         max_ms=2000, max_queries=None, max_ratio=None)]
-
-Every such module is imported in the measuring process after Django is set up; its cases join
-the table. A limit set to None is shown but not judged. A run callable returns the response (its
-status must be below 400) or None.
+The documents (invoices, slips) have their own script, scripts/bench_documents.py.
 """
 
 import argparse
-import contextlib
-import importlib.util
 import json
 import os
 import statistics
@@ -73,12 +60,6 @@ class Context:
     client: object
     size: int
     sample: dict = field(default_factory=dict)
-
-    @staticmethod
-    def case(name: str, run: Callable, **limits) -> Case:
-        """A Case, for hook modules (they cannot import this script): limits max_ms,
-        max_queries, max_ratio; None means shown, not judged."""
-        return Case(name, run, **limits)
 
 
 # -- seeding (parent process) -------------------------------------------------------------------
@@ -194,10 +175,11 @@ def get(client, url: str, params: dict | None = None):
     return lambda: client.get(url, params or {})
 
 
-def builtin_cases(ctx: Context) -> list[Case]:
-    from django.urls import NoReverseMatch, reverse
+def page_cases(ctx: Context) -> list[Case]:
+    from django.urls import reverse
 
     from purchases.models import PurchaseStatus
+    from shipments.queue import STEPS
 
     client, sample = ctx.client, ctx.sample
     purchases = reverse("purchases:purchase-list")
@@ -228,37 +210,14 @@ def builtin_cases(ctx: Context) -> list[Case]:
         cases.append(
             Case("Manage Purchases · search by AWB", get(client, purchases, {"q": sample["awb"]}))
         )
-    try:
-        fulfil = reverse("shipments:fulfil")
-    except NoReverseMatch:
-        fulfil = None
-    if fulfil:
-        for slug, label in fulfil_steps():
-            cases.append(Case(f"Fulfill Shipments · {label}", get(client, fulfil, {"step": slug})))
-    with contextlib.suppress(NoReverseMatch):
-        cases.append(Case("Manage Shipments", get(client, reverse("shipments:shipment-list"))))
+    fulfil = reverse("shipments:fulfil")
+    for step in STEPS:
+        cases.append(
+            Case(f"Fulfill Shipments · {step.label}", get(client, fulfil, {"step": step.slug}))
+        )
+    cases.append(Case("Manage Shipments", get(client, reverse("shipments:shipment-list"))))
     pages = [reverse("purchases:purchase-detail", args=[pk]) for pk in sample["purchase_ids"]]
     cases.append(Case(f"Purchase page ({len(pages)} in turn)", in_turn(client, pages)))
-    return cases
-
-
-def fulfil_steps() -> list[tuple[str, str]]:
-    try:
-        from shipments.queue import STEPS
-    except ImportError:
-        return [(str(number), f"step {number}") for number in range(1, 6)]
-    return [(step.slug, step.label) for step in STEPS]
-
-
-def hook_cases(ctx: Context) -> list[Case]:
-    """Cases from every scripts/bench_*.py."""
-    cases = []
-    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
-        spec = importlib.util.spec_from_file_location(f"bench_hooks.{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        if hasattr(module, "cases"):
-            cases.extend(module.cases(ctx))
     return cases
 
 
@@ -321,11 +280,7 @@ def measure(var_dirs: dict[int, Path], repeat: int, rounds: int, only: str | Non
         client = Client()
         login_owner(client)
         ctx = Context(client=client, size=size, sample=sample_rows())
-        cases = [
-            case
-            for case in builtin_cases(ctx) + hook_cases(ctx)
-            if not only or only.lower() in case.name.lower()
-        ]
+        cases = [case for case in page_cases(ctx) if not only or only.lower() in case.name.lower()]
         contexts[size] = (ctx, cases)
     measured = {size: [] for size in var_dirs}
     order = list(var_dirs)
