@@ -111,3 +111,15 @@ def test_a_document_that_is_not_well_formed_xml_still_prints():
     with pytest.raises(ElementTree.ParseError):
         ElementTree.fromstring(html)
     assert text_of(pdf.write_pdf(html)).split() == ["Lakeview", "Indiranagar"]
+
+
+def test_names_in_indian_scripts_print_in_their_own_letters(caplog):
+    """A customer may write their name or address in Devanagari, Tamil, Bengali...: each script
+    prints in its Lohit font, not as empty boxes (WeasyPrint warns of a .notdef glyph then)."""
+    names = "राम शर्मा · மதுரை · কলকাতা · ગુજરાત · ਅੰਮ੍ਰਿਤਸਰ · ಬೆಂಗಳೂರು · കൊച്ചി · ଓଡ଼ିଆ · తెలుగు"
+    document = pdf.write_pdf(f"<html><body><p>{names}</p></body></html>")
+    missing = [r.getMessage() for r in caplog.records if "notdef" in r.getMessage()]
+    assert missing == []
+    fonts = PdfReader(io.BytesIO(document)).pages[0]["/Resources"]["/Font"]
+    families = {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+    assert {"Lohit-Devanagari", "Lohit-Tamil", "Lohit-Bengali", "Lohit-Telugu"} <= families
