@@ -7,6 +7,7 @@ page costs little more than its text.
 
 import base64
 import io
+import math
 from decimal import Decimal
 from functools import cache
 
@@ -80,10 +81,35 @@ def store_context(store: StoreProfile) -> dict:
     }
 
 
+# About how many characters of the address fit on a line of the slip at its usual size, and how
+# many lines it has room for: a longer address prints smaller (and, past that, is cut short, so
+# the slip never runs onto a second label).
+SLIP_ADDRESS_CHARACTERS_PER_LINE = 46
+SLIP_ADDRESS_LINES = 5
+
+
+def _needs_small_print(address: str) -> bool:
+    lines = sum(
+        max(1, math.ceil(len(line) / SLIP_ADDRESS_CHARACTERS_PER_LINE))
+        for line in address.splitlines()
+    )
+    return lines > SLIP_ADDRESS_LINES
+
+
 def slip_context(shipment: Shipment, store: dict) -> dict:
     """Everything one address slip prints, as plain data (from a slip_queryset() row)."""
     address = shipment.purchase.shipping_address
     cod = shipment.cod_amount or Decimal("0")
+    lines = "\n".join(
+        line
+        for line in (
+            address.line1,
+            address.line2,
+            f"Landmark: {address.landmark}" if address.landmark else "",
+            f"{address.city}, {address.get_state_display()}",
+        )
+        if line
+    )
     return {
         "courier": shipment.agent.name,
         "awb": shipment.awb or "",
@@ -95,16 +121,8 @@ def slip_context(shipment: Shipment, store: dict) -> dict:
         "cod_amount": format_inr(cod),
         "name": address.name,
         # One text broken by newlines: the slip lays it out as one pre-line paragraph.
-        "address": "\n".join(
-            line
-            for line in (
-                address.line1,
-                address.line2,
-                f"Landmark: {address.landmark}" if address.landmark else "",
-                f"{address.city}, {address.get_state_display()}",
-            )
-            if line
-        ),
+        "address": lines,
+        "small_print": _needs_small_print(lines),
         "pin_code": address.pin_code,
         "mobile": _mobile(address.mobile),
         "store": store,

@@ -137,3 +137,25 @@ def test_rendering_a_slip_records_nothing(cod_with_awb):
     before = AuditEntry.objects.count()
     slips_of(cod_with_awb)
     assert AuditEntry.objects.count() == before  # printing records; rendering alone does not
+
+
+def test_a_slip_with_everything_long_still_fits_its_one_label(store, staff):
+    """Whatever was typed, each slip stays on its own label with its barcode, COD amount and
+    return address: the courier name is cut, the address prints smaller and is cut short."""
+    agent = factories.ShippingAgentFactory(
+        code="SPEEDPOST", name="India Post (Speed Post) Business Parcel", awb_pattern=""
+    )
+    shipment = shipment_for(staff, agent, awb="EE123456789IN", cod=True)
+    address = shipment.purchase.shipping_address
+    address.name = "Mrs. Anuradha Venkataramanan Subramaniam-Krishnamurthy Iyengar"
+    address.line1 = "Flat No. 1203, Tower B-7, Prestige Shantiniketan Apartments, " * 3
+    address.line2 = "Krishnarajapuram Hobli, Bengaluru East Taluk, Bengaluru Urban District " * 3
+    address.landmark = "Opposite Sri Kapaleeshwarar Temple Tank, next to the big banyan tree"
+    address.save()
+    for layout, pages in (("label", 2), ("a4", 1)):
+        pdf = slips_of(shipment, shipment, layout=layout)
+        assert len(page_sizes_mm(pdf)) == pages
+        assert barcodes_per_page(pdf)[0][0] == (CODE128, "EE123456789IN")
+        text = text_of(pdf)
+        assert text.count("If undelivered, return to:") == 2
+        assert text.count(f"₹{shipment.cod_amount:,.2f}") == 2
