@@ -10,6 +10,7 @@ from functools import cache
 from django.template.loader import get_template, render_to_string
 
 from printing.pdf import write_pdf
+from webstore.india import format_inr
 
 from .models import CreditNote, Invoice
 
@@ -20,6 +21,32 @@ TEMPLATE = "pdf/tax_document.html"
 def stylesheet() -> str:
     """The invoice stylesheet's text (parsed once per process by printing.pdf)."""
     return get_template("pdf/tax_document.css").template.source
+
+
+# The items table prints in 7 pt DejaVu Sans, in which a digit or ₹ is 0.636 em wide and a comma
+# or point 0.318 em. Each amount column is as wide as its longest amount needs, and never narrower
+# than its heading: an amount in crores stays inside its cell, and the description takes the rest.
+MM_PER_EM = 7 * 25.4 / 72
+AMOUNT_COLUMNS_MINIMUM_MM = {"rate": 16, "discount": 14, "taxable": 18, "tax": 16, "total": 18}
+
+
+def _printed_width_mm(amount: str) -> float:
+    return sum(0.318 if ch in ",." else 0.636 for ch in format_inr(amount)) * MM_PER_EM
+
+
+def amount_column_widths(lines: list[dict]) -> dict[str, str]:
+    """The width in mm of each amount column of the items table, for its longest amount."""
+    amounts = {
+        "rate": [line["unit_price"] for line in lines],
+        "discount": [line["discount"] for line in lines],
+        "taxable": [line["taxable_value"] for line in lines],
+        "tax": [line[tax] for line in lines for tax in ("cgst", "sgst", "igst")],
+        "total": [line["total"] for line in lines],
+    }
+    return {
+        column: f"{max([minimum] + [_printed_width_mm(a) + 0.3 for a in amounts[column]]):.1f}"
+        for column, minimum in AMOUNT_COLUMNS_MINIMUM_MM.items()
+    }
 
 
 def tax_document_html(content: dict, *, credit_note: bool = False) -> str:
@@ -34,6 +61,7 @@ def tax_document_html(content: dict, *, credit_note: bool = False) -> str:
             # A discount column only when a line has a discount: the taxable value already
             # takes it into account (rule 46(h)), and every column costs a cell a line to lay out.
             "has_discount": any(Decimal(line["discount"]) for line in content["lines"]),
+            "widths": amount_column_widths(content["lines"]),
             # Address lines as one text each, broken by newlines (printed white-space: pre-line).
             "supplier_lines": "\n".join(content["supplier"]["address_lines"]),
             "recipient_lines": "\n".join(

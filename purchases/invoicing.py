@@ -72,10 +72,17 @@ def amount_in_words(amount: Decimal) -> str:
     amount = to_paise(amount)
     rupees = int(amount)
     paise = int((amount - rupees) * 100)
-    words = "Rupees " + num2words(rupees, lang="en_IN").title()
+    words = "Rupees " + _capitalised(num2words(rupees, lang="en_IN"))
     if paise:
-        words += " and " + num2words(paise, lang="en_IN").title() + " Paise"
-    return words.replace(",", "") + " Only"
+        words += " and " + _capitalised(num2words(paise, lang="en_IN")) + " Paise"
+    return words + " Only"
+
+
+def _capitalised(words: str) -> str:
+    """'one lakh, twenty-three thousand and four' → 'One Lakh Twenty-Three Thousand and Four'."""
+    return " ".join(
+        word if word == "and" else word.title() for word in words.replace(",", "").split()
+    )
 
 
 def _line(item: Item, quantity: int, intra_state: bool) -> dict:

@@ -7,20 +7,30 @@ import threading
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.db import DataError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
 from catalog.models import Product
 from configuration.models import StoreProfile
+from printing.pdf import write_pdf
 from purchases import services
-from purchases.documents import credit_note_pdf, invoice_pdf
+from purchases.documents import (
+    AMOUNT_COLUMNS_MINIMUM_MM,
+    amount_column_widths,
+    credit_note_pdf,
+    invoice_pdf,
+    stylesheet,
+    tax_document_html,
+)
 from purchases.exceptions import InvalidInput
 from purchases.invoicing import amount_in_words, financial_year_of
 from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
-from tests.printing.pdfcheck import text_of
+from tests.printing.pdfcheck import page_texts, text_of
 from tests.printing.scenario import invoiced_purchase
+from webstore.india import format_inr
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +176,7 @@ def test_pdf_has_a_fixed_identifier_and_the_issue_date(inter_state):
 
 def test_amount_in_words_uses_lakh_and_crore():
     assert amount_in_words(Decimal("123456.50")) == (
-        "Rupees One Lakh Twenty-Three Thousand Four Hundred And Fifty-Six and Fifty Paise Only"
+        "Rupees One Lakh Twenty-Three Thousand Four Hundred and Fifty-Six and Fifty Paise Only"
     )
     assert amount_in_words(Decimal("12500000")).startswith("Rupees One Crore Twenty-Five Lakh")
 
@@ -243,3 +253,61 @@ def test_concurrent_issuing_gives_unique_consecutive_numbers():
     assert len(set(numbers)) == len(purchases)
     assert sequences == list(range(1, len(purchases) + 1))
     assert DocumentSeries.objects.get(kind="invoice").next_number == len(purchases) + 1
+
+
+def _printed_width_mm(text: str) -> float:
+    """How wide WeasyPrint lays `text` out in the items table's font (7 pt DejaVu Sans)."""
+    html = f"<p style=\"font: 7pt 'DejaVu Sans'; margin: 0\"><span>{text}</span></p>"
+    page = weasyprint.HTML(string=html).render().pages[0]
+    boxes = [page._page_box]
+    while boxes:
+        box = boxes.pop()
+        if isinstance(box, weasyprint.formatting_structure.boxes.TextBox):
+            return box.width * 25.4 / 96
+        boxes.extend(getattr(box, "children", []))
+    raise AssertionError("no text laid out")
+
+
+def test_amount_columns_are_as_wide_as_their_longest_amount():
+    """A line in crores widens its columns (and narrows the description) instead of running
+    into the next column; an everyday invoice keeps the usual widths."""
+    crores = {
+        "unit_price": "123456.78",
+        "discount": "12345.67",
+        "taxable_value": "15419751.83",
+        "cgst": "1387777.66",
+        "sgst": "1387777.66",
+        "igst": "0.00",
+        "total": "18195307.15",
+    }
+    everyday = dict.fromkeys(crores, "499.00")
+    widths = amount_column_widths([everyday, crores])
+    for column, amount in {
+        "rate": "123456.78",
+        "discount": "12345.67",
+        "taxable": "15419751.83",
+        "tax": "1387777.66",
+        "total": "18195307.15",
+    }.items():
+        assert float(widths[column]) >= _printed_width_mm(format_inr(amount)), column
+    assert float(widths["rate"]) > AMOUNT_COLUMNS_MINIMUM_MM["rate"]
+    assert amount_column_widths([everyday]) == {
+        column: f"{minimum:.1f}" for column, minimum in AMOUNT_COLUMNS_MINIMUM_MM.items()
+    }
+
+
+def test_totals_amount_in_words_and_signature_are_never_split_across_pages(inter_state):
+    """However many lines the invoice has, the signature never ends up alone on a page without
+    the totals it signs for."""
+    content = inter_state.content
+    line = content["lines"][0]
+    page_counts = set()
+    for count in range(8, 22):
+        content = dict(inter_state.content, lines=[dict(line, line=n) for n in range(count)])
+        pages = page_texts(write_pdf(tax_document_html(content), css=stylesheet()))
+        page_counts.add(len(pages))
+        signed_on = [n for n, text in enumerate(pages) if "Authorised Signatory" in text]
+        assert len(signed_on) == 1, count
+        closing = pages[signed_on[0]]
+        assert "AMOUNT IN WORDS" in closing and "Round off" in closing, count
+    assert page_counts == {1, 2}  # the loop did cross onto a second page
