@@ -12,7 +12,7 @@ from shipments.documents import (
 )
 from shipments.models import Shipment
 from tests import factories
-from tests.printing.pdfcheck import barcodes_per_page, page_sizes_mm, text_of
+from tests.printing.pdfcheck import barcodes_per_page, page_sizes_mm, page_texts, text_of
 from tests.printing.scenario import handover_batch, shipment_for
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_manifest_lists_shipments_with_counts_and_cod_total(store, staff, agent)
     assert "HANDOVER MANIFEST" in text and "Kaveri Home Essentials Private Limited" in text
     assert "Courier: Blue Dart (BLUEDART)" in text
     for shipment in shipments.select_related("purchase__shipping_address"):
-        assert shipment.awb in text and shipment.purchase.number in text
+        assert shipment.awb in text and shipment.reference in text
     assert text.count("560038") == 3
     cod_total = sum(s.cod_amount for s in shipments)
     assert cod_total == cod_one.cod_amount + cod_two.cod_amount > 0
@@ -131,6 +131,22 @@ def test_manifest_lists_shipments_with_counts_and_cod_total(store, staff, agent)
     assert "Prepaid" in text
     assert "Name: Ramesh Kumar" in text and "Mobile: 98765 43210" in text
     assert text.count("Signature:") == 2
+
+
+def test_every_page_of_a_long_manifest_names_its_handover_and_the_signatures_keep_the_totals(
+    store, staff, agent
+):
+    shipments = [shipment_for(staff, agent, awb=f"{40000000000 + n}", own=1) for n in range(40)]
+    batch = handover_batch(staff, agent, shipments, pickup_person="Ramesh Kumar")
+    pages = page_texts(manifest_pdf(batch))
+    assert len(pages) == 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Handover manifest · Blue Dart (BLUEDART) · batch {batch.pk} · opened" in text
+        assert f"Page {number} of 2" in text
+    signed = [text for text in pages if "RECEIVED BY" in text.upper()]
+    assert len(signed) == 1
+    assert "Shipments handed over: 40" in signed[0]
+    assert "listed above were received in good condition" in signed[0]
 
 
 def test_rendering_a_slip_records_nothing(cod_with_awb):
