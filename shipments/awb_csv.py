@@ -157,6 +157,8 @@ def record_awb_lines(lines: list[AwbLine], *, user: AbstractBaseUser) -> BulkRep
             seen[shipment.pk] = line.line
             if before == saved.awb:
                 return f"{saved.reference}: AWB {saved.awb} was already recorded."
+            if shipment.has_slip_printed() and not saved.has_slip_printed():
+                return f"{saved.reference}: AWB {saved.awb} recorded; print its slip again."
             return f"{saved.reference}: AWB {saved.awb} recorded" + (
                 "; shipped." if saved.status == ShipmentStatus.SHIPPED else "."
             )

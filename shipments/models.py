@@ -199,6 +199,17 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=ShipmentStatus.SHIPPED,
+        target=ShipmentStatus.AGENT_ASSIGNED,
+        permission=FULFIL,
+        custom={"label": "Slip to print again"},
+    )
+    def outdate_slip(self):
+        """Its courier or AWB changed after the slip was printed: the slip on the parcel is
+        wrong, and the shipment waits for a new one before it can be handed over."""
+
+    @transition(
+        field=status,
+        source=ShipmentStatus.SHIPPED,
         target=ShipmentStatus.COMPLETE,
         permission=FULFIL,
         custom={"label": "Hand over", "style": "primary"},

@@ -193,7 +193,8 @@ def _ship_if_ready(*, purchase: Purchase, shipment: Shipment, user: AbstractBase
 
 @transaction.atomic
 def shipment_record_awb(*, shipment_id: int, user: AbstractBaseUser, awb: str) -> Shipment:
-    """Record (or correct, until handover) the AWB of a shipment."""
+    """Record (or correct, until handover) the AWB of a shipment. A slip printed before must be
+    printed again, with this AWB's barcode."""
     purchase, shipment = lock_shipment(shipment_id)
     _require_fulfil(user, str(shipment))
     if shipment.status not in ACTIVE_SHIPMENT_STATES:
@@ -212,8 +213,25 @@ def shipment_record_awb(*, shipment_id: int, user: AbstractBaseUser, awb: str) -
         action=f"AWB recorded: {awb}" if not previous else f"AWB corrected: {previous} → {awb}",
         user=user,
     )
+    # A slip printed before carries the old AWB's barcode, or only the shipment reference: the
+    # parcel needs one with this AWB.
+    _outdate_slip(purchase=purchase, shipment=shipment, user=user)
     _ship_if_ready(purchase=purchase, shipment=shipment, user=user)
     return shipment
+
+
+def _outdate_slip(*, purchase: Purchase, shipment: Shipment, user: AbstractBaseUser) -> None:
+    """The printed slip no longer matches the shipment: it must be printed again, and a Shipped
+    shipment goes back to wait for it (so no parcel is handed over with a wrong label)."""
+    if not shipment.has_slip_printed():
+        return
+    shipment.slip_printed_at = None
+    shipment.save(update_fields=["slip_printed_at"])
+    if shipment.status == ShipmentStatus.SHIPPED:
+        run_transition(shipment, "outdate_slip", user=user, purchase=purchase)
+        purchase_follow_fulfilment(purchase=purchase, user=user)
+    else:
+        audit_record(purchase=purchase, subject=shipment, action="Slip to print again", user=user)
 
 
 def _save_awb(shipment: Shipment) -> None:
@@ -228,7 +246,8 @@ def _save_awb(shipment: Shipment) -> None:
 
 @transaction.atomic
 def shipment_change_agent(*, shipment_id: int, user: AbstractBaseUser, agent_id: int) -> Shipment:
-    """Correct the courier of a shipment until it is handed over; its AWB is kept if still valid."""
+    """Correct the courier of a shipment until it is handed over; its AWB is kept if still valid,
+    and a slip already printed (which names the old courier) must be printed again."""
     purchase, shipment = lock_shipment(shipment_id)
     _require_fulfil(user, str(shipment))
     if shipment.status not in ACTIVE_SHIPMENT_STATES:
@@ -251,6 +270,7 @@ def shipment_change_agent(*, shipment_id: int, user: AbstractBaseUser, agent_id:
         action=f"Agent changed: {previous.name} → {agent.name}",
         user=user,
     )
+    _outdate_slip(purchase=purchase, shipment=shipment, user=user)  # it names the old courier
     return shipment
 
 

@@ -598,6 +598,13 @@ class ShipmentDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
+def _slip_to_reprint(before: Shipment, after: Shipment, why: str) -> str:
+    """A sentence for the message when a correction made the printed slip wrong."""
+    if before.has_slip_printed() and not after.has_slip_printed():
+        return f" Print its address slip again: the printed one {why}."
+    return ""
+
+
 class ShipmentActionView(PermissionRequiredMixin, View):
     """Correct the courier or the AWB until handover, or hand the shipment over."""
 
@@ -617,12 +624,20 @@ class ShipmentActionView(PermissionRequiredMixin, View):
                     user=request.user,
                     agent_id=form.cleaned_data["agent"].pk,
                 )
-                messages.success(request, f"{updated.reference} is now with {updated.agent.name}.")
+                messages.success(
+                    request,
+                    f"{updated.reference} is now with {updated.agent.name}."
+                    + _slip_to_reprint(shipment, updated, "names the old courier"),
+                )
             elif action == "record_awb":
                 updated = services.shipment_record_awb(
                     shipment_id=shipment.pk, user=request.user, awb=request.POST.get("awb", "")
                 )
-                messages.success(request, f"{updated.reference}: AWB {updated.awb} recorded.")
+                messages.success(
+                    request,
+                    f"{updated.reference}: AWB {updated.awb} recorded."
+                    + _slip_to_reprint(shipment, updated, "does not carry this AWB"),
+                )
             elif action == "hand_over":
                 updated, batch = shipment_hand_over_in_batch(
                     shipment_id=shipment.pk, user=request.user

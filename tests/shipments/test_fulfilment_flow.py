@@ -132,3 +132,54 @@ def test_owner_cancels_items_not_yet_handed_over(invoiced, staff, owner, agent):
     second.refresh_from_db()
     assert second.status == "cancelled"
     assert invoiced.invoices.get().credit_notes.count() == 1
+
+
+def test_correcting_the_awb_after_the_slip_was_printed_asks_for_a_new_slip(invoiced, staff, agent):
+    """The slip on the parcel carries the old AWB's barcode: the shipment goes back to wait for a
+    new slip and cannot be handed over with the wrong label."""
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    shipment = ship(shipment, staff, "12345678901")
+    assert shipment.status == ShipmentStatus.SHIPPED
+
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678902")
+    shipment.refresh_from_db()
+    invoiced.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.slip_printed_at is None
+    assert invoiced.status == PurchaseStatus.AGENT_ASSIGNED
+    with pytest.raises(TransitionNotAllowed):
+        services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
+    actions = list(invoiced.audit_entries.order_by("id").values_list("action", flat=True))
+    assert actions[-3:] == [
+        "AWB corrected: 12345678901 → 12345678902",
+        "Slip to print again",
+        "Follow fulfilment",  # the purchase back to Agent Assigned
+    ]
+
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.SHIPPED
+
+
+def test_changing_the_courier_after_the_slip_was_printed_asks_for_a_new_slip(
+    invoiced, staff, agent
+):
+    other = factories.ShippingAgentFactory(code="DTDC", name="DTDC", awb_pattern="")
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)  # no AWB yet
+    services.shipment_change_agent(shipment_id=shipment.pk, user=staff, agent_id=other.pk)
+    shipment.refresh_from_db()
+    assert shipment.slip_printed_at is None and shipment.status == ShipmentStatus.AGENT_ASSIGNED
+    assert invoiced.audit_entries.filter(action="Slip to print again").count() == 1
+
+
+def test_a_slip_printed_before_the_awb_is_printed_again_with_it(invoiced, staff, agent):
+    """A slip printed first carries only the shipment reference; the parcel goes out with one
+    that carries the AWB's barcode."""
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.slip_printed_at is None
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.SHIPPED

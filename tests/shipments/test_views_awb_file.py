@@ -144,7 +144,7 @@ def test_a_file_over_one_megabyte_is_refused(client, store, staff):
     assert "The file is larger than 1 MB" in response.content.decode()
 
 
-def test_shipped_when_the_slip_was_printed_first(client, store, staff, agent):
+def test_a_slip_printed_before_the_awb_is_asked_for_again(client, store, staff, agent):
     shipment = new_shipment(staff, agent)
     services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
     client.force_login(staff)
@@ -153,9 +153,9 @@ def test_shipped_when_the_slip_was_printed_first(client, store, staff, agent):
         .context["report"]
         .rows[0]
     )
-    assert row.message.endswith("recorded; shipped.")
+    assert row.message.endswith("AWB 11111111111 recorded; print its slip again.")
     shipment.refresh_from_db()
-    assert shipment.status == ShipmentStatus.SHIPPED
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED
 
 
 def test_viewer_cannot_upload(client, store, staff, viewer, agent):

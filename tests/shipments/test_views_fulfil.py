@@ -233,12 +233,19 @@ def test_record_typed_awbs_records_rows_with_an_awb(client, store, staff, agent)
 
 
 def test_awb_then_printed_slip_moves_to_hand_over(client, store, staff, agent):
+    """A slip printed before the AWB carries only the shipment reference: recording the AWB asks
+    for the slip again, and printing it then moves the parcel to hand over."""
     shipment = with_shipment(staff, agent, printed=True)
     client.force_login(staff)
-    client.post(
+    page = client.post(
         f"{ACTION}?only={shipment.pk}",
         {"action": "record_awb", f"awb-{shipment.pk}": "12345678901"},
-    )
+        follow=True,
+    ).content.decode()
+    assert "AWB 12345678901 recorded; print the slip to ship it." in page
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.SHIPPED
     assert shipment.reference in client.get(FULFIL, {"step": "handover"}).content.decode()

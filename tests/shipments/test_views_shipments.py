@@ -174,6 +174,29 @@ def test_staff_correct_courier_and_awb_until_handover_and_it_is_audited(
     assert shipment.awb == "10987654321"
 
 
+def test_a_correction_after_printing_says_to_print_the_slip_again(
+    client, store, staff, agent, dtdc
+):
+    shipment = make(staff, agent, awb="12345678901", printed=True)
+    assert shipment.status == ShipmentStatus.SHIPPED
+    client.force_login(staff)
+    action = reverse("shipments:shipment-action", args=[shipment.pk])
+    page = client.post(action, {"action": "record_awb", "awb": "10987654321"}, follow=True)
+    assert "Print its address slip again: the printed one does not carry this AWB." in (
+        page.content.decode()
+    )
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    page = client.post(action, {"action": "change_agent", "agent": dtdc.pk}, follow=True)
+    assert "Print its address slip again: the printed one names the old courier." in (
+        page.content.decode()
+    )
+    page = client.post(action, {"action": "record_awb", "awb": "D1001"}, follow=True).content
+    assert "AWB D1001 recorded." in page.decode()
+    assert "Print its address slip again" not in page.decode()  # no slip printed since
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED
+
+
 def test_viewer_sees_shipments_but_no_actions(client, store, staff, viewer, agent, some):
     client.force_login(viewer)
     page = client.get(LIST).content.decode()
