@@ -76,12 +76,16 @@
       });
     });
   });
-  // Forms with data-confirm ask before submitting; buttons disable after one submit (no double clicks).
+  // A form or the button pressed with data-confirm asks before submitting. Buttons disable after
+  // one submit (no double clicks), except where the answer opens in a new tab (printing): this
+  // page stays, and its buttons must keep working.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      var message = form.getAttribute("data-confirm");
+      var button = event.submitter;
+      var message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
       if (message && !window.confirm(message)) { event.preventDefault(); return; }
-      if (form.hasAttribute("data-no-disable")) { return; }
+      var target = (button && button.getAttribute("formtarget")) || form.getAttribute("target");
+      if (form.hasAttribute("data-no-disable") || target === "_blank") { return; }
       window.setTimeout(function () {
         form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
       }, 0);

@@ -185,3 +185,60 @@ def test_viewer_sees_the_queue_but_no_action_buttons(page, shop):
     expect(page.get_by_role("link", name="Scan to hand over")).to_have_count(0)
     response = page.goto("/shipments/scan/")
     assert response.status == 403
+
+
+def _shipment_of(purchase, staff, agent, *, awb=None, printed=False):
+    from purchases import services as purchase_services
+
+    Purchase.objects.filter(pk=purchase.pk).update(status=PurchaseStatus.FRAUD_APPROVED)
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    shipment = services.shipment_create(purchase_id=purchase.pk, user=staff, agent_id=agent.pk)
+    if awb:
+        services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb=awb)
+    if printed:
+        services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
+    return shipment
+
+
+def test_printing_from_the_queue_leaves_its_buttons_working(page, shop):
+    """The slips open in a new tab; the queue stays usable without a reload."""
+    shipment = _shipment_of(shop["single"], shop["staff"], shop["agent"])
+    login(page, "staff")
+    page.goto("/shipments/fulfil/?step=print")
+    page.wait_for_load_state()
+    page.locator("tr", has_text=shipment.reference).locator("input[name=ids]").check()
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="Print slips for selected").click()
+    popup.value.close()
+    record = page.get_by_role("button", name="Record typed AWBs")
+    expect(record).to_be_enabled()
+    page.fill(f"input[name=awb-{shipment.pk}]", "70000000001")
+    record.click()
+    expect(page.locator(".bulk-report h2")).to_have_text("Record AWB: 1 done, 0 refused.")
+
+
+def test_hand_over_selected_asks_first(page, shop):
+    staff, agent = shop["staff"], shop["agent"]
+    shipment = _shipment_of(shop["single"], staff, agent, awb="70000000002", printed=True)
+    login(page, "staff")
+    page.goto("/shipments/fulfil/?step=handover")
+    page.wait_for_load_state()
+    page.locator("tr", has_text=shipment.reference).locator("input[name=ids]").check()
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Hand over selected").click()
+    expect(page.get_by_role("button", name="Hand over selected")).to_be_enabled()
+    assert asked == ["Hand the selected parcels to their couriers?"]
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.SHIPPED
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Hand over selected").click()
+    expect(page.locator(".bulk-report h2")).to_have_text("Hand over: 1 done, 0 refused.")
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.COMPLETE
