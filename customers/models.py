@@ -1,5 +1,6 @@
 """The people who buy from the store."""
 
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -78,6 +79,38 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.name_words.all().delete()
+        CustomerNameWord.objects.bulk_create(
+            CustomerNameWord(customer=self, word=word) for word in name_words(self.name)
+        )
+
     def gstin_state_label(self) -> str:
         """'29 Karnataka': where the GSTIN is registered (its first two digits), or ''."""
         return gst_state_label(self.gstin[:2])
+
+
+NAME_WORD_MAX_LENGTH = 60
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name as a search matches them: lower-case, split at spaces, hyphens and
+    dots ('Subramaniam-Krishnamurthy' gives both), each once."""
+    words = re.findall(r"[^\W_]+", name.lower())
+    return list(dict.fromkeys(word[:NAME_WORD_MAX_LENGTH] for word in words))
+
+
+class CustomerNameWord(models.Model):
+    """Each word of a customer's name, so that Manage Purchases finds a customer by any of them
+    (the surname said on the phone) through an index, as it finds the start of the whole name.
+    Customer.save() keeps them; code that writes customers in bulk writes these too."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="name_words")
+    word = models.CharField(max_length=NAME_WORD_MAX_LENGTH)
+
+    class Meta:
+        indexes = [models.Index(fields=["word"], name="customer_name_word")]
+
+    def __str__(self) -> str:
+        return self.word

@@ -169,9 +169,11 @@ class PurchaseQuerySet(models.QuerySet):
     # -- Manage Purchases: every read below is answered by an index, whatever the store's size --
 
     def search(self, text: str):
-        """Purchases found by number (or its start), customer name or email (their start), customer
-        or ship-to mobile (+91 and spaces ignored), or a shipment's AWB or reference."""
-        from customers.models import Customer
+        """Purchases found by number (or its start, or its digits alone), customer name (its start,
+        or the start of each word: 'kulkarni', 'darsh kulk') or email (its start), customer or
+        ship-to mobile (+91 and spaces ignored), a shipment's AWB or reference, or the number of
+        an invoice or credit note."""
+        from customers.models import Customer, CustomerNameWord, name_words
         from shipments.models import Shipment
 
         text = " ".join((text or "").split())[:SEARCH_MAX_LENGTH]
@@ -181,18 +183,40 @@ class PurchaseQuerySet(models.QuerySet):
         match = Q(number=token)
         if len(token) >= NUMBER_PREFIX_MIN:
             match |= starting_with("number", token)
+        if token.isdigit():
+            match |= Q(number=self._number_letters() + token)
         shipments = Shipment.objects.filter(Q(awb=token) | Q(reference=token))
         match |= Q(pk__in=shipments.values("purchase_id"))
+        if "/" in token:  # invoice and credit note numbers: WS/26-27/000123
+            match |= Q(pk__in=Invoice.objects.filter(number=token).values("purchase_id"))
+            notes = CreditNote.objects.filter(number=token).values("invoice__purchase_id")
+            match |= Q(pk__in=notes)
         lowered = text.lower()
         customers = starting_with("name_lower", lowered) | Q(email=lowered)
         if len(lowered) >= EMAIL_PREFIX_MIN:
             customers |= starting_with("email", lowered)
+        words = [word for word in name_words(text) if len(word) > 1]  # 'S. Ramesh' → 'ramesh'
+        # One or two letters alone would match most customers (17 ms for 'an' at 100,000
+        # purchases); a name typed to find someone is longer, or more than one word.
+        enough = len(words) > 1 or (words and len(words[0]) >= NAME_WORD_MIN)
+        if enough and len(words) <= NAME_WORDS_MAX and not any(c.isdigit() for c in text):
+            every_word = Q()
+            for word in words:
+                having = CustomerNameWord.objects.filter(starting_with("word", word))
+                every_word &= Q(pk__in=having.values("customer_id"))
+            customers |= every_word
         mobile = normalise_mobile(text)
         if MOBILE_RE.match(mobile) and not any(c.isalpha() for c in text):
             customers |= Q(mobile=mobile)
             match |= Q(shipping_address__in=Address.objects.filter(mobile=mobile).values("pk"))
         found = Customer.objects.alias(name_lower=Lower("name")).filter(customers)
         return self.filter(match | Q(customer__in=found.values("pk")))
+
+    def _number_letters(self) -> str:
+        """What the store's purchase numbers start with before their digits ('WS' of WS100297), read
+        from the newest one, so '100297' typed alone finds WS100297."""
+        newest = Purchase.objects.order_by("-pk").values_list("number", flat=True).first() or ""
+        return newest.rstrip("0123456789")
 
     def shipped_by(self, agent):
         """Purchases with a shipment (in any state) carried by `agent`."""
@@ -256,6 +280,8 @@ class PurchaseManager(models.Manager.from_queryset(PurchaseQuerySet)):
 
 
 SEARCH_MAX_LENGTH = 100
+NAME_WORDS_MAX = 4  # a longer text is not a name typed to find someone
+NAME_WORD_MIN = 3
 NUMBER_PREFIX_MIN = 4
 EMAIL_PREFIX_MIN = 3
 

@@ -186,10 +186,35 @@ def test_search_by_awb_or_shipment_reference(logged_in, store, staff, agent, som
 
 
 def test_search_matches_from_the_start_not_the_middle(logged_in, ananya):
-    for typed in ("nanya", "777001", "iyer@example.in"):
+    for typed in ("nanya", "yer", "77700", "iyer@example.in"):
         response = logged_in.get(LIST, {"q": typed})
         assert numbers(response) == []
         assert "No purchase matches these filters." in response.content.decode()
+
+
+def test_search_finds_a_customer_by_any_word_of_their_name(logged_in, ananya, someone_else):
+    """A customer on the phone gives their surname, or both names in any order."""
+    for typed in ("Iyer", "iyer", "IYER ananya", "an iy", "Ananya  Iyer"):
+        assert numbers(logged_in.get(LIST, {"q": typed})) == [ananya.number], typed
+    assert numbers(logged_in.get(LIST, {"q": "Iyer Mehta"})) == []  # every word must match
+    customer = someone_else.customer
+    customer.name = "Rohan Subramaniam-Krishnamurthy"
+    customer.save()  # the words follow a renamed customer
+    assert numbers(logged_in.get(LIST, {"q": "krishnamurthy"})) == [someone_else.number]
+    assert numbers(logged_in.get(LIST, {"q": "Mehta"})) == []
+
+
+def test_search_finds_a_purchase_by_its_digits_or_its_invoice_and_credit_note(
+    logged_in, ananya, someone_else, owner
+):
+    assert numbers(logged_in.get(LIST, {"q": "777001"})) == [ananya.number]
+    assert numbers(logged_in.get(LIST, {"q": " 888002 "})) == [someone_else.number]
+    Purchase.objects.filter(pk=ananya.pk).update(status=PurchaseStatus.FRAUD_APPROVED)
+    invoice = purchase_services.purchase_issue_invoice(purchase_id=ananya.pk, user=owner)
+    assert numbers(logged_in.get(LIST, {"q": invoice.number.lower()})) == [ananya.number]
+    purchase_services.purchase_cancel(purchase_id=ananya.pk, user=owner, reason="Asked")
+    note = invoice.credit_notes.get()
+    assert numbers(logged_in.get(LIST, {"q": note.number})) == [ananya.number]
 
 
 def test_search_keeps_the_state_tab(logged_in, ananya, store):

@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from catalog.models import Product
 from configuration.models import StoreProfile
-from customers.models import Customer
+from customers.models import Customer, CustomerNameWord, name_words
 from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
 from purchases.audit import INFIBEAM, SYSTEM, actor_name
@@ -78,6 +78,7 @@ PARTNER_CANCEL_REASONS = [
 # The columns written for each model, in the order the row tuples below give them.
 COLUMNS = {
     Customer: ["id", "name", "email", "mobile", "gstin", "created_at"],
+    CustomerNameWord: ["id", "customer_id", "word"],
     Address: ["id", "name", "line1", "line2", "landmark", "city", "state", "pin_code", "mobile"],
     Purchase: [
         "id", "number", "customer_id", "billing_address_id", "shipping_address_id",
@@ -276,6 +277,9 @@ class StoreBuilder:
         signed_up = placed_at - dt.timedelta(seconds=self.rng.randint(60, 1800))
         self.rows[Customer].append(
             (customer.id, customer.name, customer.email, customer.mobile, customer.gstin, signed_up)
+        )
+        self.rows[CustomerNameWord].extend(
+            (self.new_id(CustomerNameWord), customer.id, word) for word in name_words(customer.name)
         )
         self.customers.append(customer)
         return customer
