@@ -3,10 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from webstore.india import validate_mobile
+from webstore.india import normalise_mobile, validate_mobile
 
 from .awb_csv import MAX_BYTES, CsvProblem, read_awb_csv
 from .models import ShippingAgent
+from .services import AWB_TYPED_MAX_LENGTH
 
 
 class AgentChoiceField(forms.ModelChoiceField):
@@ -86,10 +87,10 @@ class HandoverFinishForm(forms.Form):
     pickup_person = forms.CharField(label="Pickup person", max_length=100, strip=True)
     pickup_mobile = forms.CharField(
         label="Mobile",
-        max_length=14,
+        max_length=20,  # room for +91 and spaces, as people write it
         strip=True,
-        validators=[lambda value: validate_mobile(value.replace(" ", ""))],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        validators=[lambda value: validate_mobile(normalise_mobile(value))],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
 
@@ -100,4 +101,4 @@ class ChangeAgentForm(forms.Form):
 
 
 class RecordAwbForm(forms.Form):
-    awb = forms.CharField(label="AWB", max_length=40, strip=True)
+    awb = forms.CharField(label="AWB", max_length=AWB_TYPED_MAX_LENGTH, strip=True)

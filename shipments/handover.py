@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.models import FULFIL
-from webstore.india import validate_mobile
+from webstore.india import normalise_mobile, validate_mobile
 
 from .models import HandoverBatch, Shipment, ShipmentStatus, ShippingAgent
 from .services import lock_shipment, normalise_awb, shipment_hand_over
@@ -131,7 +131,7 @@ def handover_batch_close(
     """Finish a handover: note who picked the parcels up; the next scan opens a new batch."""
     _require_fulfil(user)
     pickup_person = (pickup_person or "").strip()
-    pickup_mobile = (pickup_mobile or "").strip().replace(" ", "")
+    pickup_mobile = normalise_mobile(pickup_mobile)  # '+91 98450 12345' as people write it
     if not pickup_person:
         raise InvalidInput("Enter the name of the courier's pickup person.")
     if len(pickup_person) > 100:

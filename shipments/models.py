@@ -69,6 +69,47 @@ class ShippingAgent(models.Model):
     def awb_matches_pattern(self, awb: str) -> bool:
         return not self.awb_pattern or re.fullmatch(self.awb_pattern, awb) is not None
 
+    def awb_rule(self) -> str:
+        """What this courier's AWBs look like, for people: '13 or 14 digits', 'SF, then 10
+        digits'; the pattern itself when it is not one of those simple kinds; '' without one."""
+        if not self.awb_pattern:
+            return ""
+        return pattern_in_words(self.awb_pattern) or f"the pattern {self.awb_pattern}"
+
+
+# One piece of a simple AWB pattern: a digit or capital-letter class, or a literal character, with
+# an optional count {n} or {m,n}.
+PATTERN_PIECE = re.compile(r"(\[0-9\]|\\d|\[A-Z\]|[A-Z0-9-])(?:\{(\d+)(?:,(\d+))?\})?")
+PIECE_NAMES = {"[0-9]": "digit", "\\d": "digit", "[A-Z]": "capital letter"}
+
+
+def pattern_in_words(pattern: str) -> str:
+    """'[0-9]{13,14}' → '13 or 14 digits'; 'E[A-Z][0-9]{9}IN' → 'E, then 1 capital letter, then
+    9 digits, then IN'; '' for anything else."""
+    pieces = list(PATTERN_PIECE.finditer(pattern))
+    if "".join(piece.group(0) for piece in pieces) != pattern or not pieces:
+        return ""
+    words, literal = [], ""
+    for piece in pieces:
+        kind, low, high = piece.groups()
+        if kind not in PIECE_NAMES and not low:
+            literal += kind
+            continue
+        if literal:
+            words.append(literal)
+            literal = ""
+        if kind not in PIECE_NAMES:  # a literal repeated, as in -{2}: say it as it is written
+            return ""
+        count = low or "1"
+        if high:
+            joiner = " or " if int(high) == int(low) + 1 else " to "
+            count = f"{low}{joiner}{high}"
+        plural = "" if count == "1" else "s"
+        words.append(f"{count} {PIECE_NAMES[kind]}{plural}")
+    if literal:
+        words.append(literal)
+    return ", then ".join(words)
+
 
 class ShipmentStatus(models.TextChoices):
     AGENT_ASSIGNED = "agent_assigned", "Agent Assigned"

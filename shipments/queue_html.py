@@ -12,13 +12,14 @@ see queue_rows.py) hold only digits, letters and punctuation that HTML does not 
 placed as they are: escaping them too cost a third of a row.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
 from webstore.html import COD_BADGE, PREPAID_BADGE, e
 
 from .queue_rows import PurchaseRow, ShipmentRow
+from .services import AWB_TYPED_MAX_LENGTH
 
 PARTNER_BADGE = '<br><span class="badge partner">+ Infibeam items</span>'
 
@@ -32,6 +33,7 @@ class RowOptions:
     can_fulfil: bool
     can_print: bool  # and printing is installed
     agent_options: str = ""  # the courier <option>s, built (escaped) once for the page
+    refused_awbs: dict = field(default_factory=dict)  # str(pk) → the AWB typed and refused
 
 
 def _select_cell(options: RowOptions, pk: str, label: str) -> str:
@@ -109,10 +111,15 @@ def _awb_cells(row: ShipmentRow, options: RowOptions) -> str:
         return f"<td>{awb or '—'}</td>"
     if options.can_fulfil:
         title = f' title="{e(row.awb_hint)}"' if row.awb_hint else ""
+        refused = options.refused_awbs.get(str(row.pk))
+        value = e(refused) if refused is not None else awb
+        invalid = ' aria-invalid="true"' if refused is not None else ""
         cell = (
             f'<td class="awb-cell"><input type="text" class="awb-input" name="awb-{row.pk}" '
-            f'value="{awb}" maxlength="40" autocomplete="off" spellcheck="false" '
-            f'aria-label="AWB of {e(row.reference)}"{title} data-enter-clicks="#save-awb-{row.pk}">'
+            f'value="{value}" maxlength="{AWB_TYPED_MAX_LENGTH}" autocomplete="off" '
+            'spellcheck="false" '
+            f'aria-label="AWB of {e(row.reference)}"{title}{invalid} '
+            f'data-enter-clicks="#save-awb-{row.pk}">'
             f' <button type="submit" class="button small primary" id="save-awb-{row.pk}" '
             f'formaction="{row.action_url}" name="action" value="record_awb">Save</button></td>'
         )

@@ -21,7 +21,7 @@ from purchases.models import Item, PaymentMethod, PurchaseKind
 from webstore.india import format_inr
 from webstore.templatetags.money import IST_FORMAT, weight
 
-from .models import ShipmentItem, tracking_url
+from .models import ShipmentItem, pattern_in_words, tracking_url
 
 
 def age_label(moment: datetime | None, now: datetime) -> str:
@@ -238,7 +238,9 @@ def shipment_rows(shipments: QuerySet, urls: RowUrls) -> list[ShipmentRow]:
                 purchase_url=urls.purchase_url(purchase_pk),
                 courier=courier,
                 awb=awb or "",
-                awb_hint=f"{courier} AWB: {awb_pattern}" if awb_pattern else "",
+                awb_hint=f"{courier} AWB: {pattern_in_words(awb_pattern) or awb_pattern}"
+                if awb_pattern
+                else "",
                 tracking_url=tracking_url(tracking_template, awb) if awb else "",
                 placed=_shown(placed_at, india),
                 age=age_label(placed_at, now),

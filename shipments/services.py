@@ -22,7 +22,7 @@ from .notifications import send_handover_email
 
 RUPEE = Decimal("1")
 
-AWB_RE = re.compile(r"^[A-Z0-9-]{4,40}$")
+AWB_RE = re.compile(r"^[A-Z0-9-]{4,40}$")  # AWB_MAX_LENGTH
 
 
 def _require_fulfil(user: AbstractBaseUser, what: str) -> None:
@@ -53,8 +53,13 @@ def get_agent(agent_id) -> ShippingAgent:
         raise InvalidInput("Choose an active shipping agent.") from None
 
 
+AWB_MAX_LENGTH = 40
+AWB_TYPED_MAX_LENGTH = 60  # with the spaces courier portals show in long numbers
+
+
 def normalise_awb(raw: str) -> str:
-    return (raw or "").strip().upper()
+    """As typed or pasted ('1234 5678 90123', ' ee123456789in '): no spaces, capitals."""
+    return "".join((raw or "").split()).upper()
 
 
 def validate_awb(*, agent: ShippingAgent, awb: str, shipment: Shipment | None = None) -> str:
@@ -63,11 +68,12 @@ def validate_awb(*, agent: ShippingAgent, awb: str, shipment: Shipment | None = 
     if not awb:
         raise InvalidInput("Enter the AWB number.")
     if not AWB_RE.match(awb):
-        raise InvalidInput(f"AWB {awb!r} may hold only letters, digits and '-', 4 to 40 of them.")
-    if not agent.awb_matches_pattern(awb):
+        shown = awb if len(awb) <= AWB_MAX_LENGTH else awb[:AWB_MAX_LENGTH] + "…"
         raise InvalidInput(
-            f"AWB {awb} does not look like a {agent.name} AWB ({agent.awb_pattern})."
+            f"AWB {shown!r} may hold only letters, digits and '-', 4 to {AWB_MAX_LENGTH} of them."
         )
+    if not agent.awb_matches_pattern(awb):
+        raise InvalidInput(f"AWB {awb} does not look like a {agent.name} AWB: {agent.awb_rule()}.")
     taken = Shipment.objects.filter(agent=agent, awb=awb)
     if shipment is not None:
         taken = taken.exclude(pk=shipment.pk)

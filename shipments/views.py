@@ -51,6 +51,7 @@ VIEW_SHIPMENT = "shipments.view_shipment"
 FULFIL = "purchases.fulfil_purchase"
 PRINT = "purchases.print_documents"
 REPORT_KEY = "shipments.bulk_report"
+REFUSED_AWBS_KEY = "shipments.refused_awbs"
 LAST_SCAN_KEY = "shipments.last_scan"
 MAX_SELECTION = 500
 PER_PAGE_CHOICES = (25, 50, 100, 200)
@@ -153,7 +154,12 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
         if can_fulfil and step.slug == "assign":
             agents = agent_options(ShippingAgent.objects.active())
         row_options = RowOptions(
-            step.slug, step.kind, can_fulfil, can_print and bool(print_url()), agents
+            step.slug,
+            step.kind,
+            can_fulfil,
+            can_print and bool(print_url()),
+            agents,
+            refused_awbs=self.request.session.pop(REFUSED_AWBS_KEY, {}),
         )
         context.update(
             step=step,
@@ -302,6 +308,17 @@ class FulfilActionView(PermissionRequiredMixin, View):
         return run_bulk(title, self._purchase_rows(ids, run))
 
     def record_awb(self, request, ids, title):
+        report = run_bulk(title, self._shipment_rows(ids, self._record_typed_awb(request)))
+        # What was typed in a refused row is put back in its box, to be corrected, not retyped.
+        request.session[REFUSED_AWBS_KEY] = {
+            str(pk): request.POST.get(f"awb-{pk}", "")[: services.AWB_TYPED_MAX_LENGTH]
+            for pk, row in zip(ids, report.rows, strict=True)
+            if not row.ok and request.POST.get(f"awb-{pk}", "").strip()
+        }
+        return report
+
+    @staticmethod
+    def _record_typed_awb(request):
         def run(pk):
             before = Shipment.objects.filter(pk=pk).values_list("awb", flat=True).first()
             shipment = services.shipment_record_awb(
@@ -313,7 +330,7 @@ class FulfilActionView(PermissionRequiredMixin, View):
                 return f"AWB {shipment.awb} recorded; shipped."
             return f"AWB {shipment.awb} recorded; print the slip to ship it."
 
-        return run_bulk(title, self._shipment_rows(ids, run))
+        return run
 
     def hand_over(self, request, ids, title):
         def run(pk):

@@ -93,8 +93,11 @@ def test_hand_over_refused_before_awb_and_slip(invoiced, staff, agent):
 
 def test_awb_must_match_the_agents_pattern_and_be_unique(invoiced, staff, agent):
     shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
-    with pytest.raises(InvalidInput, match="does not look like"):
+    with pytest.raises(InvalidInput, match="does not look like a Blue Dart AWB: 11 digits."):
         services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="ABCD1234")
+    with pytest.raises(InvalidInput) as refused:
+        services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="X!" * 2500)
+    assert len(refused.value.message) < 150  # says what is wrong without echoing 5,000 characters
     other = factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED)
     purchase_services.purchase_issue_invoice(purchase_id=other.pk, user=staff)
     other_shipment = services.shipment_create(purchase_id=other.pk, user=staff, agent_id=agent.pk)
@@ -103,6 +106,26 @@ def test_awb_must_match_the_agents_pattern_and_be_unique(invoiced, staff, agent)
         services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="44444444444")
     shipment.refresh_from_db()
     assert shipment.awb is None
+
+
+def test_an_awb_is_taken_as_pasted_from_a_courier_portal(invoiced, staff, agent):
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb=" 1234 5678\t901 ")
+    shipment.refresh_from_db()
+    assert shipment.awb == "12345678901"
+
+
+def test_an_agents_awb_pattern_is_said_in_words():
+    says = {
+        "[0-9]{13,14}": "13 or 14 digits",
+        "[0-9]{12,15}": "12 to 15 digits",
+        "SF[0-9]{10}": "SF, then 10 digits",
+        "E[A-Z][0-9]{9}IN": "E, then 1 capital letter, then 9 digits, then IN",
+        "(JD|JJ)[0-9]+": "the pattern (JD|JJ)[0-9]+",
+        "": "",
+    }
+    for pattern, words in says.items():
+        assert factories.ShippingAgentFactory.build(awb_pattern=pattern).awb_rule() == words
 
 
 def test_viewer_cannot_assign_an_agent(invoiced, viewer, agent):

@@ -128,7 +128,7 @@ def test_scans_form_one_open_batch_per_courier_until_finished(client, store, sta
 
     finish = reverse("shipments:batch-finish", args=[batches["BLUEDART"].pk])
     response = client.post(
-        finish, {"pickup_person": "Ravi Kumar", "pickup_mobile": "98450 12345"}, follow=True
+        finish, {"pickup_person": "Ravi Kumar", "pickup_mobile": "+91 98450 12345"}, follow=True
     )
     assert "Blue Dart handover finished: picked up by Ravi Kumar." in response.content.decode()
     closed = HandoverBatch.objects.get(pk=batches["BLUEDART"].pk)

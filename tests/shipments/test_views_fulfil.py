@@ -251,6 +251,26 @@ def test_awb_then_printed_slip_moves_to_hand_over(client, store, staff, agent):
     assert shipment.reference in client.get(FULFIL, {"step": "handover"}).content.decode()
 
 
+def test_a_refused_awb_stays_in_its_box_to_be_corrected(client, store, staff, agent):
+    refused = with_shipment(staff, agent)
+    saved = with_shipment(staff, agent)
+    client.force_login(staff)
+    page = client.post(
+        ACTION,
+        {
+            "action": "record_awb",
+            f"awb-{refused.pk}": "1234567890",  # ten digits: Blue Dart's have eleven
+            f"awb-{saved.pk}": "12345678901",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Record AWB: 1 done, 1 refused." in page
+    assert f'name="awb-{refused.pk}" value="1234567890"' in page
+    assert 'aria-invalid="true"' in page.split(f'name="awb-{refused.pk}"')[1].split(">")[0]
+    again = client.get(FULFIL, {"step": "print"}).content.decode()
+    assert 'value="1234567890"' not in again  # shown once, like the report
+
+
 def test_hand_over_selected_puts_them_in_a_batch_per_courier(client, store, staff, agent):
     other = factories.ShippingAgentFactory(code="DTDC", name="DTDC", awb_pattern="")
     first = with_shipment(staff, agent, awb="11111111111", printed=True)
