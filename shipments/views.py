@@ -544,8 +544,7 @@ class ShipmentListView(PermissionRequiredMixin, TemplateView):
     def get_queryset(self):
         base = Shipment.objects.all()
         self.filterset = ShipmentFilter(self.request.GET or None, queryset=base)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return base.none()
+        # A bad parameter is reported on the page and left out; the other filters still apply.
         return self.filterset.qs.order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):

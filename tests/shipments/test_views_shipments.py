@@ -100,6 +100,16 @@ def test_filters_stay_in_the_links_and_bad_values_do_not_break_the_page(client, 
         assert client.get(LIST, bad).status_code == 200
 
 
+def test_a_bad_filter_is_left_out_and_said_while_the_others_still_apply(client, staff, some):
+    client.force_login(staff)
+    response = client.get(
+        LIST, {"status": ShipmentStatus.SHIPPED, "created_after": "2026-99-01", "agent": "x"}
+    )
+    assert refs(response) == {some["shipped"].reference}
+    page = response.content.decode()
+    assert page.count("This filter was left out.") == 2
+
+
 def test_list_runs_a_fixed_number_of_queries(
     client, staff, agent, dtdc, some, django_assert_max_num_queries
 ):
