@@ -143,3 +143,36 @@ def test_drop_downs_stay_on_screen_at_every_width(chromium, live_server, owner, 
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (menu_label, box)
     finally:
         context.close()
+
+
+def test_pages_fit_a_phone_without_sideways_scrolling(chromium, live_server, owner, store, agent):
+    """At 390 px wide tables scroll inside their own box; the page itself never scrolls sideways
+    (long codes and values wrap, hidden labels stay inside their table)."""
+    from tests import factories
+    from tests.printing.scenario import shipment_for
+
+    factories.staff()
+    shipment = shipment_for(owner, agent, awb="12345678901")
+    customer = shipment.purchase.customer
+    pages = [
+        "/users/",
+        "/partners/settings/",
+        "/configuration/store/",
+        f"/customers/{customer.pk}/",
+        "/purchases/",
+        f"/purchases/{shipment.purchase_id}/",
+        "/shipments/",
+        f"/shipments/{shipment.pk}/",
+        "/shipments/fulfil/?step=print",
+    ]
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    try:
+        login(tab, "owner")
+        tab.mouse.move(0, 800)  # away from the menus, whose drop-downs open on hover
+        for path in pages:
+            assert tab.goto(path).status == 200, path
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
+    finally:
+        context.close()
