@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
-from purchases.models import Purchase, PurchaseStatus
+from purchases.models import CreditNote, Purchase, PurchaseStatus
 from webstore.india import gst_state_label, normalise_mobile, validate_gstin, validate_mobile
 
 # Purchases that were never placed or were refused do not count as the customer's spending.
@@ -33,24 +33,37 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(match)
 
 
+SPENT = Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES))  # placed, not refused or cancelled
+
+
+def amounts_credited(customer_ids) -> dict[int, Decimal]:
+    """What credit notes gave back to each customer on purchases still counted as spent (items
+    cancelled after invoicing), in one grouped query: spending is SPENT less this."""
+    counted = Purchase.objects.filter(customer__in=customer_ids).exclude(status__in=UNSPENT_STATES)
+    return dict(
+        CreditNote.objects.filter(invoice__purchase__in=counted.values("pk"))
+        .order_by().values("invoice__purchase__customer").annotate(total=Sum("grand_total"))
+        .values_list("invoice__purchase__customer", "total")
+    )  # fmt: skip
+
+
 def attach_purchase_totals(customers) -> None:
-    """Set purchase_count, amount_spent and last_placed_at on each customer, in one query."""
+    """Set purchase_count, amount_spent and last_placed_at on each customer, in two queries."""
     customers = list(customers)
+    ids = [c.pk for c in customers]
     totals = {
         row["customer"]: row
-        for row in Purchase.objects.filter(customer__in=[c.pk for c in customers])
+        for row in Purchase.objects.filter(customer__in=ids)
         .order_by()
         .values("customer")
-        .annotate(
-            n=Count("pk"),
-            spent=Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES)),
-            last=Max("placed_at"),
-        )
+        .annotate(n=Count("pk"), spent=SPENT, last=Max("placed_at"))
     }
+    credited = amounts_credited(ids)
     for customer in customers:
         row = totals.get(customer.pk, {})
         customer.purchase_count = row.get("n", 0)
-        customer.amount_spent = row.get("spent") or Decimal("0")
+        spent = row.get("spent") or Decimal("0")
+        customer.amount_spent = spent - credited.get(customer.pk, Decimal("0"))
         customer.last_placed_at = row.get("last")
 
 

@@ -1,8 +1,10 @@
 """CUSTOMER SERVICE: find a customer (by name, email or mobile), see their purchases, and record
 their GSTIN when they are registered for GST."""
 
+from decimal import Decimal
+
 from django.contrib import messages
-from django.db.models import Count, Max, Min, Prefetch, Q, Sum
+from django.db.models import Count, Max, Min, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, UpdateView
@@ -12,7 +14,7 @@ from shipments.models import Shipment
 from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
 from .forms import CustomerGstinForm
-from .models import UNSPENT_STATES, Customer, attach_purchase_totals
+from .models import SPENT, Customer, amounts_credited, attach_purchase_totals
 
 VIEW = "customers.view_customer"
 
@@ -55,15 +57,18 @@ class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         purchases = Purchase.objects.filter(customer=self.customer)
+        totals = purchases.aggregate(
+            purchases=Count("pk"),
+            spent=SPENT,
+            first_placed_at=Min("placed_at"),
+            last_placed_at=Max("placed_at"),
+        )
+        credited = amounts_credited([self.customer.pk]).get(self.customer.pk, Decimal("0"))
+        totals["spent"] = (totals["spent"] or Decimal("0")) - credited
         context.update(
             customer=self.customer,
             page_title=self.customer.name,
-            totals=purchases.aggregate(
-                purchases=Count("pk"),
-                spent=Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES)),
-                first_placed_at=Min("placed_at"),
-                last_placed_at=Max("placed_at"),
-            ),
+            totals=totals,
             can_edit=self.request.user.has_perm(CONFIGURE),
         )
         return context
