@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from purchases import services as purchase_services
 from purchases.exceptions import ActionRefused, InvalidInput
-from purchases.models import AuditEntry, Purchase
+from purchases.models import ASSIGNABLE_STATES, AuditEntry, Purchase
 from webstore.panel import MAX_ID, detail_url_prefix
 
 from . import services
@@ -390,6 +390,7 @@ class SplitShipmentView(PermissionRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             purchase=self.purchase,
+            cannot_ship=self._cannot_ship(),
             page_title=f"Assign a courier to {self.purchase.number}",
             active_menu="purchases",
             all_items=self.items,
@@ -402,6 +403,19 @@ class SplitShipmentView(PermissionRequiredMixin, FormView):
             ),
         )
         return context
+
+    def _cannot_ship(self) -> str:
+        """Why no shipment can be made for this purchase now, said before the form is filled in
+        (shipment_create refuses it whatever the page showed)."""
+        purchase = self.purchase
+        if not self.items:
+            return f"{purchase.number} has none of the store's own items: Infibeam ships it."
+        if purchase.status not in ASSIGNABLE_STATES:
+            return (
+                f"{purchase.number} is {purchase.get_status_display()}: a courier is assigned "
+                "once its tax invoice is issued, until every item is handed over."
+            )
+        return ""
 
     def form_valid(self, form):
         try:

@@ -1,5 +1,7 @@
 """Split shipments: choose the items and quantities of a shipment; the rest stays to be shipped."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -121,3 +123,15 @@ def test_viewer_cannot_split(client, invoiced, viewer, agent):
 def test_unknown_purchase_is_404(client, store, staff):
     client.force_login(staff)
     assert client.get(reverse("shipments:split", args=[999999])).status_code == 404
+
+
+def test_a_purchase_that_cannot_ship_says_why_before_the_form(client, store, staff, agent):
+    client.force_login(staff)
+    denied = factories.purchase_with_items(status=PurchaseStatus.FRAUD_DENIED)
+    page = client.get(reverse("shipments:split", args=[denied.pk])).content.decode()
+    assert f"{denied.number} is Fraud Denied: a courier is assigned once" in page
+    assert "Create shipment" not in page
+    partner_only = factories.purchase_with_items(own=0, partner=1)
+    page = unescape(client.get(reverse("shipments:split", args=[partner_only.pk])).content.decode())
+    assert "has none of the store's own items: Infibeam ships it." in page
+    assert "Create shipment" not in page
