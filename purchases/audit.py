@@ -7,7 +7,8 @@ from .models import AuditEntry, Purchase
 SYSTEM = "system"
 INFIBEAM = "Infibeam"
 
-# The moves nobody presses (the checkout, the system and the partner feed run them) have no button
+# The moves nobody presses (the checkout, the system, the partner feed, or another action run them:
+# a shipment ships when its slip and AWB are both there) have no button
 # label, so their entries store the transition's name in words ("Follow quantities", see
 # transitions.transition_label). Stored entries stay as written; the timeline shows these words:
 # stored action -> (when Infibeam's report caused it, otherwise).
@@ -20,6 +21,8 @@ AUTOMATIC_ACTION_WORDS = {
     ),
     "Follow partner reports": ("Updated from Infibeam's report", "Updated from Infibeam's report"),
     "Follow fulfilment": ("Updated from Infibeam's report", "Updated from its items and shipments"),
+    "Ship": ("Shipped", "Shipped: slip printed and AWB recorded"),
+    "Cancel": ("Shipment cancelled", "Shipment cancelled"),  # with its purchase's items
 }
 
 

@@ -5,8 +5,9 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.shortcuts import render
 
 
 def client_ip(request) -> str:
@@ -24,9 +25,12 @@ def failure_key(username: str, ip: str) -> str:
     return f"login-failures:{digest}"
 
 
-class RateLimitedLoginView(LoginView):
+class RateLimitedLoginView(auth_views.LoginView):
     """Django's login page; after settings.LOGIN_MAX_FAILURES wrong passwords for one username from
-    one address within LOGIN_FAILURE_WINDOW seconds, further attempts get HTTP 429 until it ends."""
+    one address within LOGIN_FAILURE_WINDOW seconds, further attempts get HTTP 429 until it ends.
+    Someone already logged in goes on to the dashboard (or ?next=)."""
+
+    redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
         key = failure_key(request.POST.get("username", ""), client_ip(request))
@@ -70,3 +74,13 @@ class RateLimitedLoginView(LoginView):
     def seconds_left(key: str) -> int:
         until = cache.get(f"{key}:until")
         return max(1, int(until - time.time())) if until else settings.LOGIN_FAILURE_WINDOW
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST (so no link or image on another site can log anyone out); the address
+    typed or bookmarked (a GET) shows the button to press, rather than an empty error."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):  # LoginRequiredMiddleware sends strangers to log in
+        return render(request, "registration/logout_confirm.html", {"page_title": "Log out"})

@@ -11,7 +11,7 @@ urlpatterns = [
     path("menu/<slug:slug>/", views.MenuView.as_view(), name="menu"),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth.RateLimitedLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(extra_context=ACCOUNTS_MENU),

@@ -164,13 +164,14 @@ def test_timeline_tells_automatic_moves_in_words_and_keeps_what_was_stored(
 
 
 def test_every_move_nobody_presses_has_words_on_the_timeline():
-    """A transition without a button label and without a role is run by the checkout, the system
-    or the partner; its stored name in words ("Follow quantities") must not reach the page."""
+    """A transition without a label is run by the checkout, the system, the partner or another
+    action (a shipment ships by itself); its stored name in words ("Follow quantities", "Ship")
+    must not reach the page."""
     unlabelled = {
         transition_label(getattr(model, transition.name))
         for model in (Purchase, Item, Shipment)
         for transition in model._meta.get_field("status").get_all_transitions(model)
-        if not (transition.custom or {}).get("label") and transition.permission is None
+        if not (transition.custom or {}).get("label")
     } | {transition_label(Purchase.follow_partner_reports)}
     assert unlabelled == set(AUTOMATIC_ACTION_WORDS)
 
