@@ -1,11 +1,14 @@
 """Forms of the CATALOG and PROMOTIONS pages."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
 
 from .models import FulfilledBy, Product
+
+SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
 
 
 class ProductForm(forms.ModelForm):
@@ -22,7 +25,19 @@ class ProductForm(forms.ModelForm):
         }
 
     def clean_sku(self) -> str:
-        return self.cleaned_data["sku"].strip().upper()
+        sku = self.cleaned_data["sku"].strip().upper()
+        if not SKU_RE.fullmatch(sku):
+            raise forms.ValidationError(
+                "Use capital letters, digits and - _ / . only (it is printed on invoices and "
+                "typed in searches): for example KH-TEX-803."
+            )
+        return sku
+
+    def clean_weight_grams(self) -> int:
+        weight = self.cleaned_data["weight_grams"]
+        if weight < 1:
+            raise forms.ValidationError("A product weighs at least 1 gram; shipments are weighed.")
+        return weight
 
     def clean_hsn_code(self) -> str:
         return self.cleaned_data["hsn_code"].replace(" ", "").strip()

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from customers.models import Customer
 from purchases.models import Purchase
 from shipments.models import Shipment, ShippingAgent
-from shipments.notifications import HANDOVER_TEMPLATE, handover_subject
+from shipments.notifications import HANDOVER_TEMPLATE, handover_subject, store_sender
 
 SAMPLE_AWB = "12345678901"
 
@@ -53,12 +52,17 @@ def handover_email_preview() -> EmailPreview:
         sent_when="When a parcel is handed over to the courier: one email per shipment, "
         "with the courier, the AWB number and the tracking link.",
         template_name=HANDOVER_TEMPLATE,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=_sender_line(),
         to=f"{customer.name} <{customer.email}>",
         subject=handover_subject(purchase),
         body=render_to_string(HANDOVER_TEMPLATE, context),
         example_of=example_of,
     )
+
+
+def _sender_line() -> str:
+    from_email, reply_to = store_sender()
+    return f"{from_email} (replies to {reply_to[0]})" if reply_to else from_email
 
 
 def customer_email_previews() -> list[EmailPreview]:

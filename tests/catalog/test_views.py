@@ -100,7 +100,10 @@ def test_owner_adds_an_own_product(client, owner):
         ("price", "-1", "A price cannot be negative."),
         ("price", "abc", "Enter a number."),
         ("weight_grams", "-5", "greater than or equal to 0"),
+        ("weight_grams", "0", "A product weighs at least 1 gram"),
         ("sku", "", "This field is required."),
+        ("sku", "KH TEX 803", "Use capital letters, digits and - _ / . only"),
+        ("sku", "<b>X</b>", "Use capital letters, digits and - _ / . only"),
     ],
 )
 def test_product_form_rejects_bad_input_with_a_message(client, owner, field, value, message):

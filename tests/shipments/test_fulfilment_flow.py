@@ -1,6 +1,7 @@
 """From invoiced to complete through shipments: the purchase's state follows them."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from purchases import services as purchase_services
@@ -31,7 +32,7 @@ def ship(shipment, user, awb):
 
 
 def test_whole_purchase_from_invoiced_to_complete(
-    invoiced, staff, agent, django_capture_on_commit_callbacks
+    invoiced, store, staff, agent, django_capture_on_commit_callbacks
 ):
     shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
     invoiced.refresh_from_db()
@@ -49,6 +50,9 @@ def test_whole_purchase_from_invoiced_to_complete(
     assert invoiced.status == PurchaseStatus.COMPLETE
     assert len(mail.outbox) == 1
     assert "12345678901" in mail.outbox[0].body and agent.name in mail.outbox[0].body
+    # From the store by name, on the address the mail server sends from; replies go to the store.
+    assert mail.outbox[0].from_email == f"{store.display_name} <{settings.DEFAULT_FROM_EMAIL}>"
+    assert mail.outbox[0].reply_to == [store.email]
 
 
 def test_split_shipment_leaves_purchase_partially_complete(invoiced, staff, agent):
