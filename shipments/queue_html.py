@@ -54,7 +54,17 @@ def _ship_to_cells(row: PurchaseRow | ShipmentRow) -> str:
 
 
 def _amount_cell(row: PurchaseRow | ShipmentRow) -> str:
-    return f'<td class="num">{row.amount}<br>{COD_BADGE if row.is_cod else PREPAID_BADGE}</td>'
+    """A purchase's total; for a shipment, what its courier collects, or (prepaid) the total of
+    the purchase it belongs to, said so: a split purchase's parcels show the same total."""
+    note = ""
+    if isinstance(row, ShipmentRow):
+        note = (
+            '<br><span class="muted small">to collect</span>'
+            if row.is_cod
+            else ('<br><span class="muted small">purchase total</span>')
+        )
+    badge = COD_BADGE if row.is_cod else PREPAID_BADGE
+    return f'<td class="num">{row.amount}{note}<br>{badge}</td>'
 
 
 def _button(row, action: str, label: str, style: str = "primary") -> str:

@@ -344,3 +344,17 @@ def test_rows_per_page_is_kept_in_the_tabs_and_the_pages(client, store, staff):
     assert len(page.context["page"].rows) == 27
     assert "?step=invoice&amp;per_page=50" in page.content.decode()
     assert client.get(FULFIL, {"per_page": "7"}).context["per_page"] == 25
+
+
+def test_a_shipment_row_says_what_its_amount_is(client, store, staff, agent):
+    """A COD parcel shows what its courier collects; a prepaid one its purchase's total, said so
+    (the parcels of a split purchase show the same total)."""
+    cod = with_shipment(staff, agent, payment_method=PaymentMethod.COD)
+    prepaid = with_shipment(staff, agent)
+    client.force_login(staff)
+    page = client.get(FULFIL, {"step": "print"}).content.decode()
+    cod_row = page.split(f'name="awb-{cod.pk}"')[0].rsplit("<tr", 1)[1]
+    prepaid_row = page.split(f'name="awb-{prepaid.pk}"')[0].rsplit("<tr", 1)[1]
+    assert f"₹{cod.cod_amount:,.2f}" in cod_row and "to collect" in cod_row
+    assert f"₹{prepaid.purchase.grand_total:,.2f}" in prepaid_row
+    assert "purchase total" in prepaid_row
