@@ -37,7 +37,7 @@ class PurchaseFilter(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Purchase number, name, email, mobile or AWB",
+                "placeholder": "Purchase or invoice number, name, email, mobile or AWB",
                 "autocomplete": "off",
             }
         ),
