@@ -14,7 +14,7 @@ from django.utils import timezone
 from num2words import num2words
 
 from configuration.models import StoreProfile
-from webstore.india import to_paise
+from webstore.india import GstState, to_paise
 
 from .exceptions import InvalidInput
 from .models import CreditNote, DocumentSeries, Item, Purchase
@@ -115,6 +115,16 @@ def _line(item: Item, quantity: int, intra_state: bool) -> dict:
     }
 
 
+def place_of_supply(*, shipping_state: str, recipient_gstin: str) -> str:
+    """The state code of the place of supply (IGST Act, section 10(1)): where the goods are
+    delivered, unless a registered recipient has them delivered to someone else, when it is the
+    recipient's own state, the one its GSTIN is registered in (section 10(1)(b), 'bill to, ship
+    to'): the recipient claims the tax credit there."""
+    if recipient_gstin and recipient_gstin[:2] in GstState.values:
+        return recipient_gstin[:2]
+    return shipping_state
+
+
 def document_content(
     *,
     purchase: Purchase,
@@ -131,7 +141,8 @@ def document_content(
     `recipient_gstin` is the customer's GSTIN, or '' when unregistered (printed "Unregistered").
     """
     billing, shipping = purchase.billing_address, purchase.shipping_address
-    intra_state = shipping.state == store.state
+    supply_state = place_of_supply(shipping_state=shipping.state, recipient_gstin=recipient_gstin)
+    intra_state = supply_state == store.state
     lines = [_line(item, qty, intra_state) for item, qty in quantities.items() if qty > 0]
     taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
     cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
@@ -171,7 +182,7 @@ def document_content(
         "recipient": address(billing) | {"gstin": recipient_gstin},
         "delivery": address(shipping),
         "delivery_differs": _address_key(billing) != _address_key(shipping),
-        "place_of_supply": {"state": shipping.get_state_display(), "state_code": shipping.state},
+        "place_of_supply": {"state": GstState(supply_state).label, "state_code": supply_state},
         "intra_state": intra_state,
         "reverse_charge": False,
         "lines": lines,

@@ -30,7 +30,7 @@ from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
 from tests.printing.pdfcheck import page_texts, text_of
 from tests.printing.scenario import invoiced_purchase
-from webstore.india import format_inr
+from webstore.india import format_inr, is_valid_gstin
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,29 @@ def test_registered_recipients_gstin_is_frozen_into_the_invoice_and_printed(stor
     customer.gstin = ""
     customer.save()
     assert invoice_pdf(Invoice.objects.get(pk=invoice.pk)) == first
+
+
+def test_a_registered_recipient_shipping_elsewhere_is_supplied_in_its_own_state(store, staff):
+    """Bill to, ship to (IGST Act 10(1)(b)): a business registered in Maharashtra, the store's
+    state, has the goods delivered to Karnataka; the place of supply is Maharashtra, so CGST and
+    SGST, and the business claims the credit at home. Unregistered, the delivery state decides."""
+    maharashtra = next(
+        f"27ABCPI1234F1Z{c}"
+        for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        if is_valid_gstin(f"27ABCPI1234F1Z{c}")
+    )
+    business = factories.CustomerFactory(gstin=maharashtra)
+    invoice = invoiced_purchase(staff, customer=business).invoices.get()
+    assert invoice.content["place_of_supply"] == {"state": "Maharashtra", "state_code": "27"}
+    assert invoice.content["intra_state"] is True
+    assert Decimal(invoice.content["cgst_total"]) > 0 and invoice.content["igst_total"] == "0.00"
+    text = text_of(invoice_pdf(invoice))
+    assert "27 Maharashtra" in text and "CGST" in text
+
+    person = factories.CustomerFactory(gstin="")
+    invoice = invoiced_purchase(staff, customer=person).invoices.get()
+    assert invoice.content["place_of_supply"] == {"state": "Karnataka", "state_code": "29"}
+    assert invoice.content["intra_state"] is False
 
 
 def test_credit_note_names_the_recipient_gstin_of_its_invoice(store, staff, owner):
