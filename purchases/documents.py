@@ -57,7 +57,6 @@ def tax_document_html(content: dict, *, credit_note: bool = False) -> str:
         {
             "doc": content,
             "is_credit_note": credit_note,
-            "has_shipping_charge": Decimal(content.get("shipping_charge") or "0") != 0,
             # A discount column only when a line has a discount: the taxable value already
             # takes it into account (rule 46(h)), and every column costs a cell a line to lay out.
             "has_discount": any(Decimal(line["discount"]) for line in content["lines"]),

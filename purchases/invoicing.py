@@ -14,7 +14,7 @@ from django.utils import timezone
 from num2words import num2words
 
 from configuration.models import StoreProfile
-from webstore.india import GstState, to_paise
+from webstore.india import PAISE, GstState, to_paise
 
 from .exceptions import InvalidInput
 from .models import CreditNote, DocumentSeries, Item, Purchase
@@ -115,6 +115,66 @@ def _line(item: Item, quantity: int, intra_state: bool) -> dict:
     }
 
 
+SHIPPING_SAC = "9965"  # services accounting code: goods transport services
+SHIPPING_DESCRIPTION = "Shipping and handling"
+
+
+def shipping_line_of(content: dict) -> dict | None:
+    """The shipping line of an issued document's content, if it has one."""
+    return next(
+        (line for line in content["lines"] if not line["sku"] and line["hsn"] == SHIPPING_SAC),
+        None,
+    )
+
+
+def shipping_line(charge: Decimal, rate: int, intra_state: bool, number: int) -> dict:
+    """What the customer paid for shipping (tax included) as a line of the invoice. Delivering the
+    goods is part of their supply (a composite supply), so it is taxed at the rate of the goods:
+    the highest rate among them."""
+    rate = Decimal(rate)
+
+    def taxes(taxable: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+        if intra_state:
+            half = to_paise(taxable * rate / 200)
+            return half, half, Decimal("0.00")
+        return Decimal("0.00"), Decimal("0.00"), to_paise(taxable * rate / 100)
+
+    # The line must add up to exactly what was paid. Of the taxable values nearest the exact one,
+    # take one whose taxes, worked out as on every line, bring it back to the charge; when none
+    # does, the tax is what remains of the charge (CGST and SGST then differ by a paisa).
+    exact = to_paise(charge * 100 / (100 + rate))
+    candidates = (exact, exact - PAISE, exact + PAISE)
+    taxable = next((t for t in candidates if t + sum(taxes(t)) == charge), None)
+    if taxable is not None:
+        cgst, sgst, igst = taxes(taxable)
+    else:
+        taxable, tax = exact, charge - exact
+        if intra_state:
+            cgst = to_paise(tax / 2)
+            cgst, sgst, igst = cgst, tax - cgst, Decimal("0.00")
+        else:
+            cgst, sgst, igst = Decimal("0.00"), Decimal("0.00"), tax
+    return {
+        "line": number,
+        "sku": "",
+        "description": SHIPPING_DESCRIPTION,
+        "hsn": SHIPPING_SAC,
+        "quantity": 1,
+        "unit": "OTH",
+        "unit_price": str(taxable),
+        "discount": "0.00",
+        "taxable_value": str(taxable),
+        "gst_rate": int(rate),
+        "cgst_rate": str(rate / 2) if intra_state else "0",
+        "sgst_rate": str(rate / 2) if intra_state else "0",
+        "igst_rate": "0" if intra_state else str(rate),
+        "cgst": str(cgst),
+        "sgst": str(sgst),
+        "igst": str(igst),
+        "total": str(taxable + cgst + sgst + igst),
+    }
+
+
 def place_of_supply(*, shipping_state: str, recipient_gstin: str) -> str:
     """The state code of the place of supply (IGST Act, section 10(1)): where the goods are
     delivered, unless a registered recipient has them delivered to someone else, when it is the
@@ -135,20 +195,29 @@ def document_content(
     title: str,
     recipient_gstin: str,
     shipping_charge: Decimal = Decimal("0"),
+    shipping_rate: int | None = None,
 ) -> dict:
     """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue.
 
     `recipient_gstin` is the customer's GSTIN, or '' when unregistered (printed "Unregistered").
+    `shipping_charge`, what the customer paid for shipping (tax included), becomes a line taxed
+    at `shipping_rate`, by default the highest rate of the goods (a credit note gives the rate of
+    its invoice's shipping line, so it mirrors that line).
     """
     billing, shipping = purchase.billing_address, purchase.shipping_address
     supply_state = place_of_supply(shipping_state=shipping.state, recipient_gstin=recipient_gstin)
     intra_state = supply_state == store.state
     lines = [_line(item, qty, intra_state) for item, qty in quantities.items() if qty > 0]
+    if shipping_charge and lines:
+        rates = [line["gst_rate"] for line in lines]
+        rate = shipping_rate if shipping_rate is not None else max(rates)
+        after_last = max(line["line"] for line in lines) + 1
+        lines.append(shipping_line(to_paise(shipping_charge), rate, intra_state, after_last))
     taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
     cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
     sgst = sum((Decimal(line["sgst"]) for line in lines), Decimal("0"))
     igst = sum((Decimal(line["igst"]) for line in lines), Decimal("0"))
-    exact = taxable + cgst + sgst + igst + shipping_charge
+    exact = taxable + cgst + sgst + igst
     rounded = exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
 
     def address(a) -> dict:
@@ -186,7 +255,6 @@ def document_content(
         "intra_state": intra_state,
         "reverse_charge": False,
         "lines": lines,
-        "shipping_charge": str(to_paise(shipping_charge)),
         "taxable_total": str(taxable),
         "cgst_total": str(cgst),
         "sgst_total": str(sgst),

@@ -12,7 +12,7 @@ from configuration.models import StoreProfile
 from .audit import audit_record
 from .exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from .fulfilment import purchase_follow_fulfilment
-from .invoicing import allocate_number, document_content
+from .invoicing import allocate_number, document_content, shipping_line_of
 from .models import CANCEL, CreditNote, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .transitions import run_transition
 
@@ -72,6 +72,7 @@ def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoi
         title="Tax Invoice",
         # Frozen with the rest: a GSTIN entered or corrected later does not change this invoice.
         recipient_gstin=purchase.customer.gstin,
+        shipping_charge=purchase.shipping_charge,
     )
     invoice = Invoice.objects.create(
         purchase=purchase,
@@ -141,8 +142,17 @@ def purchase_cancel(
 
     invoice = purchase.invoices.order_by("-issued_at").first()
     if invoice is not None:
+        # Nothing of the store's left or will leave: the invoiced shipping is given back too.
+        nothing_ships = not any(
+            item.handed_over_quantity or item.open_quantity for item in purchase.items.own()
+        )
         _issue_credit_note(
-            purchase=purchase, invoice=invoice, items=to_cancel, user=user, reason=reason
+            purchase=purchase,
+            invoice=invoice,
+            items=to_cancel,
+            user=user,
+            reason=reason,
+            shipping=shipping_line_of(invoice.content) if nothing_ships else None,
         )
 
     everything_cancelled = all(
@@ -171,8 +181,9 @@ def _validated_cancellation(own_items: dict[int, Item], wanted: dict[int, int]) 
 
 
 def _issue_credit_note(
-    *, purchase, invoice, items: dict[Item, int], user, reason: str
+    *, purchase, invoice, items: dict[Item, int], user, reason: str, shipping: dict | None
 ) -> CreditNote:
+    """A credit note against `invoice` for `items` (and its `shipping` line when given back)."""
     store = StoreProfile.objects.current()
     issued_at = timezone.now()
     number, year, sequence = allocate_number(
@@ -187,6 +198,8 @@ def _issue_credit_note(
         title="Credit Note",
         # A credit note reduces that invoice, so it names the recipient the invoice named.
         recipient_gstin=invoice.content["recipient"].get("gstin", ""),
+        shipping_charge=purchase.shipping_charge if shipping else Decimal("0"),
+        shipping_rate=shipping["gst_rate"] if shipping else None,
     )
     content["against_invoice"] = {
         "number": invoice.number,

@@ -25,7 +25,7 @@ from purchases.documents import (
     tax_document_html,
 )
 from purchases.exceptions import InvalidInput
-from purchases.invoicing import amount_in_words, financial_year_of
+from purchases.invoicing import amount_in_words, financial_year_of, shipping_line
 from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
 from tests.printing.pdfcheck import page_texts, text_of
@@ -334,3 +334,64 @@ def test_totals_amount_in_words_and_signature_are_never_split_across_pages(inter
         closing = pages[signed_on[0]]
         assert "AMOUNT IN WORDS" in closing and "Round off" in closing, count
     assert page_counts == {1, 2}  # the loop did cross onto a second page
+
+
+def test_the_shipping_charge_is_a_line_taxed_at_the_rate_of_the_goods(store, staff, owner):
+    """What the customer paid for shipping (₹59, tax included) is invoiced as a line of its own,
+    SAC 9965, taxed like the goods it delivers (the highest rate among them); the invoice adds up
+    to what was paid, and a cancellation of everything gives the same line back."""
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.FRAUD_APPROVED, own=1, shipping_charge=Decimal("59.00")
+    )
+    factories.add_item(purchase, product=factories.ProductFactory(gst_rate=5, price=Decimal("100")))
+    services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
+    invoice = purchase.invoices.get()
+    shipping = invoice.content["lines"][-1]
+    assert (shipping["line"], shipping["description"], shipping["hsn"]) == (
+        3,
+        "Shipping and handling",
+        "9965",
+    )
+    assert shipping["gst_rate"] == 12  # the bedsheet's 12 %, not the 5 % item's
+    assert (shipping["taxable_value"], shipping["igst"], shipping["total"]) == (
+        "52.68",
+        "6.32",
+        "59.00",
+    )
+    assert invoice.content["number"] == invoice.number
+    goods = sum(Decimal(line["total"]) for line in invoice.content["lines"][:-1])
+    assert invoice.grand_total == (goods + Decimal("59.00")).quantize(Decimal("1"))
+    text = text_of(invoice_pdf(invoice))
+    assert "Shipping and handling" in text and "9965" in text
+    assert f"Invoice no. {invoice.number}" in text
+
+    first = purchase.items.order_by("line_number").first()
+    services.purchase_cancel(
+        purchase_id=purchase.pk,
+        user=owner,
+        reason="One out of stock",
+        item_quantities={first.pk: 1},
+    )
+    partial = invoice.credit_notes.get()
+    assert all(line["hsn"] != "9965" for line in partial.content["lines"])  # the rest still ships
+    services.purchase_cancel(purchase_id=purchase.pk, user=owner, reason="Customer asked")
+    last = invoice.credit_notes.order_by("sequence").last()
+    assert last.content["lines"][-1] | {"line": 0} == shipping | {"line": 0}
+    credited = partial.grand_total + last.grand_total
+    assert abs(credited - invoice.grand_total) <= Decimal("1")  # each note rounds to the rupee
+
+
+def test_a_shipping_line_always_adds_up_to_exactly_what_was_paid():
+
+    for rate in (0, 5, 12, 18, 28):
+        for intra_state in (True, False):
+            for paise in range(100, 60000, 97):
+                charge = Decimal(paise) / 100
+                line = shipping_line(charge, rate, intra_state, 1)
+                taxable, cgst, sgst, igst = (
+                    Decimal(line[key]) for key in ("taxable_value", "cgst", "sgst", "igst")
+                )
+                assert Decimal(line["total"]) == taxable + cgst + sgst + igst == charge
+                assert abs(taxable - charge * 100 / (100 + rate)) <= Decimal("0.01")
+                assert abs(cgst - sgst) <= Decimal("0.01")
+                assert (cgst + sgst == 0) if not intra_state else igst == 0

@@ -28,7 +28,12 @@ from customers.models import Customer
 from partners.models import PartnerEvent
 from purchases import services
 from purchases.fulfilment import fulfilment_progress, partner_status_of
-from purchases.invoicing import allocate_number, amount_payable, financial_year_of
+from purchases.invoicing import (
+    allocate_number,
+    amount_payable,
+    financial_year_of,
+    shipping_line_of,
+)
 from purchases.models import (
     Address,
     AuditEntry,
@@ -402,7 +407,13 @@ def test_invoice_content_is_the_purchases_own_items(demo):
         own = list(invoice.purchase.items.own().order_by("line_number"))
         assert content["number"] == invoice.number
         assert content["purchase_number"] == invoice.purchase.number
-        assert [line["sku"] for line in content["lines"]] == [item.sku for item in own]
+        goods = [line for line in content["lines"] if line["sku"]]
+        assert [line["sku"] for line in goods] == [item.sku for item in own]
+        shipping = shipping_line_of(content)
+        if invoice.purchase.shipping_charge:  # a small order: shipping is a taxed line
+            assert Decimal(shipping["total"]) == invoice.purchase.shipping_charge
+        else:
+            assert shipping is None
         assert invoice.grand_total == Decimal(content["grand_total"])
         assert content["supplier"]["gstin"] == StoreProfile.objects.get().gstin
 

@@ -27,7 +27,7 @@ from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
 from purchases.audit import INFIBEAM, SYSTEM, actor_name
 from purchases.fulfilment import partner_status_of
-from purchases.invoicing import document_content
+from purchases.invoicing import document_content, shipping_line_of
 from purchases.models import (
     FOLLOWING_STATES,
     Address,
@@ -69,6 +69,9 @@ REMOTE_STATES = {"31", "35", "38", "11", "12", "13", "14", "15", "16", "17"}
 # One new customer in this many buys for a business registered for GST (every 25th: 4 %, and a
 # small demo store has some too); they give the GSTIN of their home state.
 REGISTERED_CUSTOMER_EVERY = 25
+# Small orders of the store's own goods pay for shipping (tax included), as on most Indian stores.
+FREE_SHIPPING_FROM = Decimal("499")
+SHIPPING_CHARGE = Decimal("49.00")
 PARTNER_CANCEL_REASONS = [
     "Seller out of stock",
     "Customer cancelled on Infibeam",
@@ -433,10 +436,13 @@ class PurchaseRun:
         # Questions the transitions ask about the items (e.g. has_open_own_items) are answered
         # from these objects, as on a page that prefetched them, never from the database.
         purchase._prefetched_objects_cache = {"items": self.items}
-        purchase.subtotal, purchase.tax_total = subtotal, tax_total
-        purchase.grand_total = subtotal + tax_total
         self.own_items = [item for item in self.items if item.is_own()]
         self.partner_items = [item for item in self.items if not item.is_own()]
+        own_value = sum(line_value(item, item.quantity) for item in self.own_items)
+        if self.own_items and own_value < FREE_SHIPPING_FROM:
+            purchase.shipping_charge = SHIPPING_CHARGE
+        purchase.subtotal, purchase.tax_total = subtotal, tax_total
+        purchase.grand_total = subtotal + tax_total + purchase.shipping_charge
 
     def _other_address(self, customer: DemoCustomer) -> Address:
         """A gift to a relative elsewhere, or delivery to the customer's office."""
@@ -716,6 +722,7 @@ class PurchaseRun:
             issued_at=at,
             title="Tax Invoice",
             recipient_gstin=self.customer_gstin,
+            shipping_charge=purchase.shipping_charge,
         )
         self.invoice_id, self.invoice_content = b.new_id(Invoice), content
         b.rows[Invoice].append(
@@ -768,8 +775,14 @@ class PurchaseRun:
             self.follow(at, user, reason)
 
     def _issue_credit_note(self, at, quantities: dict[Item, int], user, reason: str) -> None:
+        """purchases.services._issue_credit_note: the invoiced shipping comes back when nothing of
+        the store's ships."""
         b = self.b
         number, year, sequence = self.plan.credit_note
+        nothing_ships = not any(
+            item.handed_over_quantity or item.open_quantity for item in self.own_items
+        )
+        shipping = shipping_line_of(self.invoice_content) if nothing_ships else None
         content = document_content(
             purchase=self.purchase,
             store=b.store,
@@ -778,6 +791,8 @@ class PurchaseRun:
             issued_at=at,
             title="Credit Note",
             recipient_gstin=self.invoice_content["recipient"]["gstin"],
+            shipping_charge=self.purchase.shipping_charge if shipping else Decimal("0"),
+            shipping_rate=shipping["gst_rate"] if shipping else None,
         )
         content["against_invoice"] = {
             "number": self.plan.invoice[0],
