@@ -170,7 +170,7 @@ class PurchaseQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Purchases found by number (or its start, or its digits alone), customer name (its start,
-        or the start of each word: 'kulkarni', 'darsh kulk') or email (its start), customer or
+        or one word alone: the start of any word of it, 'kulkarni'), email (its start), customer or
         ship-to mobile (+91 and spaces ignored), a shipment's AWB or reference, or the number of
         an invoice or credit note."""
         from customers.models import Customer, CustomerNameWord, name_words
@@ -195,16 +195,14 @@ class PurchaseQuerySet(models.QuerySet):
         customers = starting_with("name_lower", lowered) | Q(email=lowered)
         if len(lowered) >= EMAIL_PREFIX_MIN:
             customers |= starting_with("email", lowered)
-        words = [word for word in name_words(text) if len(word) > 1]  # 'S. Ramesh' → 'ramesh'
-        # One or two letters alone would match most customers (17 ms for 'an' at 100,000
-        # purchases); a name typed to find someone is longer, or more than one word.
-        enough = len(words) > 1 or (words and len(words[0]) >= NAME_WORD_MIN)
-        if enough and len(words) <= NAME_WORDS_MAX and not any(c.isdigit() for c in text):
-            every_word = Q()
-            for word in words:
-                having = CustomerNameWord.objects.filter(starting_with("word", word))
-                every_word &= Q(pk__in=having.values("customer_id"))
-            customers |= every_word
+        words = name_words(text)
+        # One word of at least three letters: also the start of any word of the name (the surname
+        # said on the phone). Two or more words match the start of the whole name, as typed:
+        # intersecting each word's customers cost 1.5 ms more at 100,000 purchases.
+        one_word = len(words) == 1 and words[0] == lowered  # not 'priya@' nor 'ws1002'
+        if one_word and len(lowered) >= NAME_WORD_MIN and not any(c.isdigit() for c in text):
+            having = CustomerNameWord.objects.filter(starting_with("word", words[0]))
+            customers |= Q(pk__in=having.values("customer_id"))
         mobile = normalise_mobile(text)
         if MOBILE_RE.match(mobile) and not any(c.isalpha() for c in text):
             customers |= Q(mobile=mobile)
@@ -280,7 +278,6 @@ class PurchaseManager(models.Manager.from_queryset(PurchaseQuerySet)):
 
 
 SEARCH_MAX_LENGTH = 100
-NAME_WORDS_MAX = 4  # a longer text is not a name typed to find someone
 NAME_WORD_MIN = 3
 NUMBER_PREFIX_MIN = 4
 EMAIL_PREFIX_MIN = 3
