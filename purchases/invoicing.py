@@ -85,34 +85,70 @@ def _capitalised(words: str) -> str:
     )
 
 
-def _line(item: Item, quantity: int, intra_state: bool) -> dict:
-    share = Decimal(quantity) / Decimal(item.quantity)
-    taxable = to_paise(item.unit_price * quantity - item.discount * share)
-    rate = Decimal(item.gst_rate)
+def taxes_on(taxable: Decimal, rate: int, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """(CGST, SGST, IGST) on a taxable value: half the rate each within the state, else IGST."""
     if intra_state:
-        half = to_paise(taxable * rate / 200)
-        cgst, sgst, igst = half, half, Decimal("0.00")
-    else:
-        cgst, sgst, igst = Decimal("0.00"), Decimal("0.00"), to_paise(taxable * rate / 100)
+        half = to_paise(taxable * Decimal(rate) / 200)
+        return half, half, Decimal("0.00")
+    return Decimal("0.00"), Decimal("0.00"), to_paise(taxable * Decimal(rate) / 100)
+
+
+def _taxed_line(
+    *,
+    number: int,
+    sku: str,
+    description: str,
+    hsn: str,
+    quantity: int,
+    unit: str,
+    unit_price: Decimal,
+    discount: Decimal,
+    taxable: Decimal,
+    rate: int,
+    intra_state: bool,
+    taxes: tuple[Decimal, Decimal, Decimal],
+) -> dict:
+    """One line of an invoice or credit note, as frozen in its content."""
+    cgst, sgst, igst = taxes
+    half_rate = str(Decimal(rate) / 2)
     return {
-        "line": item.line_number,
-        "sku": item.sku,
-        "description": item.name,
-        "hsn": item.hsn_code,
+        "line": number,
+        "sku": sku,
+        "description": description,
+        "hsn": hsn,
         "quantity": quantity,
-        "unit": "NOS",
-        "unit_price": str(item.unit_price),
-        "discount": str(to_paise(item.discount * share)),
+        "unit": unit,
+        "unit_price": str(unit_price),
+        "discount": str(discount),
         "taxable_value": str(taxable),
-        "gst_rate": item.gst_rate,
-        "cgst_rate": str(rate / 2) if intra_state else "0",
-        "sgst_rate": str(rate / 2) if intra_state else "0",
-        "igst_rate": "0" if intra_state else str(rate),
+        "gst_rate": rate,
+        "cgst_rate": half_rate if intra_state else "0",
+        "sgst_rate": half_rate if intra_state else "0",
+        "igst_rate": "0" if intra_state else str(Decimal(rate)),
         "cgst": str(cgst),
         "sgst": str(sgst),
         "igst": str(igst),
         "total": str(taxable + cgst + sgst + igst),
     }
+
+
+def _line(item: Item, quantity: int, intra_state: bool) -> dict:
+    share = Decimal(quantity) / Decimal(item.quantity)
+    taxable = to_paise(item.unit_price * quantity - item.discount * share)
+    return _taxed_line(
+        number=item.line_number,
+        sku=item.sku,
+        description=item.name,
+        hsn=item.hsn_code,
+        quantity=quantity,
+        unit="NOS",
+        unit_price=item.unit_price,
+        discount=to_paise(item.discount * share),
+        taxable=taxable,
+        rate=item.gst_rate,
+        intra_state=intra_state,
+        taxes=taxes_on(taxable, item.gst_rate, intra_state),
+    )
 
 
 SHIPPING_SAC = "9965"  # services accounting code: goods transport services
@@ -131,48 +167,34 @@ def shipping_line(charge: Decimal, rate: int, intra_state: bool, number: int) ->
     """What the customer paid for shipping (tax included) as a line of the invoice. Delivering the
     goods is part of their supply (a composite supply), so it is taxed at the rate of the goods:
     the highest rate among them."""
-    rate = Decimal(rate)
-
-    def taxes(taxable: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-        if intra_state:
-            half = to_paise(taxable * rate / 200)
-            return half, half, Decimal("0.00")
-        return Decimal("0.00"), Decimal("0.00"), to_paise(taxable * rate / 100)
-
-    # The line must add up to exactly what was paid. Of the taxable values nearest the exact one,
-    # take one whose taxes, worked out as on every line, bring it back to the charge; when none
-    # does, the tax is what remains of the charge (CGST and SGST then differ by a paisa).
-    exact = to_paise(charge * 100 / (100 + rate))
+    # The line adds up to exactly what was paid. Of the taxable values nearest the exact one, take
+    # one whose taxes, worked out as on every line, bring it back to the charge; when none does,
+    # the tax is what remains of the charge, CGST and SGST equal halves of it (the odd paisa, if
+    # any, goes to the taxable value).
+    exact = to_paise(charge * 100 / (100 + Decimal(rate)))
     candidates = (exact, exact - PAISE, exact + PAISE)
-    taxable = next((t for t in candidates if t + sum(taxes(t)) == charge), None)
-    if taxable is not None:
-        cgst, sgst, igst = taxes(taxable)
+    fits = [t for t in candidates if t + sum(taxes_on(t, rate, intra_state)) == charge]
+    if fits:
+        taxable, taxes = fits[0], taxes_on(fits[0], rate, intra_state)
+    elif intra_state:
+        half = to_paise((charge - exact) / 2)
+        taxable, taxes = charge - 2 * half, (half, half, Decimal("0.00"))
     else:
-        taxable, tax = exact, charge - exact
-        if intra_state:
-            cgst = to_paise(tax / 2)
-            cgst, sgst, igst = cgst, tax - cgst, Decimal("0.00")
-        else:
-            cgst, sgst, igst = Decimal("0.00"), Decimal("0.00"), tax
-    return {
-        "line": number,
-        "sku": "",
-        "description": SHIPPING_DESCRIPTION,
-        "hsn": SHIPPING_SAC,
-        "quantity": 1,
-        "unit": "OTH",
-        "unit_price": str(taxable),
-        "discount": "0.00",
-        "taxable_value": str(taxable),
-        "gst_rate": int(rate),
-        "cgst_rate": str(rate / 2) if intra_state else "0",
-        "sgst_rate": str(rate / 2) if intra_state else "0",
-        "igst_rate": "0" if intra_state else str(rate),
-        "cgst": str(cgst),
-        "sgst": str(sgst),
-        "igst": str(igst),
-        "total": str(taxable + cgst + sgst + igst),
-    }
+        taxable, taxes = exact, (Decimal("0.00"), Decimal("0.00"), charge - exact)
+    return _taxed_line(
+        number=number,
+        sku="",
+        description=SHIPPING_DESCRIPTION,
+        hsn=SHIPPING_SAC,
+        quantity=1,
+        unit="OTH",
+        unit_price=taxable,
+        discount=Decimal("0.00"),
+        taxable=taxable,
+        rate=rate,
+        intra_state=intra_state,
+        taxes=taxes,
+    )
 
 
 def place_of_supply(*, shipping_state: str, recipient_gstin: str) -> str:
@@ -196,17 +218,24 @@ def document_content(
     recipient_gstin: str,
     shipping_charge: Decimal = Decimal("0"),
     shipping_rate: int | None = None,
+    as_invoiced: dict | None = None,
 ) -> dict:
     """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue.
 
     `recipient_gstin` is the customer's GSTIN, or '' when unregistered (printed "Unregistered").
     `shipping_charge`, what the customer paid for shipping (tax included), becomes a line taxed
-    at `shipping_rate`, by default the highest rate of the goods (a credit note gives the rate of
-    its invoice's shipping line, so it mirrors that line).
+    at `shipping_rate`, by default the highest rate of the goods. `as_invoiced`, for a credit
+    note, is its invoice's content: its place of supply and tax heads are kept.
     """
     billing, shipping = purchase.billing_address, purchase.shipping_address
-    supply_state = place_of_supply(shipping_state=shipping.state, recipient_gstin=recipient_gstin)
-    intra_state = supply_state == store.state
+    if as_invoiced is not None:
+        supply_state = as_invoiced["place_of_supply"]["state_code"]
+        intra_state = as_invoiced["intra_state"]
+    else:
+        supply_state = place_of_supply(
+            shipping_state=shipping.state, recipient_gstin=recipient_gstin
+        )
+        intra_state = supply_state == store.state
     lines = [_line(item, qty, intra_state) for item, qty in quantities.items() if qty > 0]
     if shipping_charge and lines:
         rates = [line["gst_rate"] for line in lines]
@@ -264,6 +293,43 @@ def document_content(
         "grand_total": str(rounded),
         "amount_in_words": amount_in_words(rounded),
     }
+
+
+def credit_note_content(
+    *,
+    purchase: Purchase,
+    store: StoreProfile,
+    invoice_content: dict,
+    quantities: dict[Item, int],
+    own_items: list[Item],
+    number: str,
+    issued_at: dt.datetime,
+    reason: str,
+) -> dict:
+    """A credit note for cancelled `quantities` (item → units), against the invoice whose content
+    is given: the recipient, place of supply and tax heads that invoice printed, whatever changed
+    since, and the invoice's shipping line given back once none of `own_items` (the purchase's,
+    as they are after this cancellation) was or will be handed over."""
+    nothing_ships = not any(item.handed_over_quantity or item.open_quantity for item in own_items)
+    shipping = shipping_line_of(invoice_content) if nothing_ships else None
+    content = document_content(
+        purchase=purchase,
+        store=store,
+        quantities=dict(sorted(quantities.items(), key=lambda pair: pair[0].line_number)),
+        number=number,
+        issued_at=issued_at,
+        title="Credit Note",
+        recipient_gstin=invoice_content["recipient"].get("gstin", ""),
+        shipping_charge=Decimal(shipping["total"]) if shipping else Decimal("0"),
+        shipping_rate=shipping["gst_rate"] if shipping else None,
+        as_invoiced=invoice_content,
+    )
+    content["against_invoice"] = {
+        "number": invoice_content["number"],
+        "issued_on": invoice_content["issued_on"],
+    }
+    content["reason"] = reason
+    return content
 
 
 def _address_key(a) -> tuple:

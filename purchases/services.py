@@ -12,7 +12,7 @@ from configuration.models import StoreProfile
 from .audit import audit_record
 from .exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from .fulfilment import purchase_follow_fulfilment
-from .invoicing import allocate_number, document_content, shipping_line_of
+from .invoicing import allocate_number, credit_note_content, document_content
 from .models import CANCEL, CreditNote, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .transitions import run_transition
 
@@ -142,17 +142,8 @@ def purchase_cancel(
 
     invoice = purchase.invoices.order_by("-issued_at").first()
     if invoice is not None:
-        # Nothing of the store's left or will leave: the invoiced shipping is given back too.
-        nothing_ships = not any(
-            item.handed_over_quantity or item.open_quantity for item in purchase.items.own()
-        )
         _issue_credit_note(
-            purchase=purchase,
-            invoice=invoice,
-            items=to_cancel,
-            user=user,
-            reason=reason,
-            shipping=shipping_line_of(invoice.content) if nothing_ships else None,
+            purchase=purchase, invoice=invoice, items=to_cancel, user=user, reason=reason
         )
 
     everything_cancelled = all(
@@ -181,31 +172,24 @@ def _validated_cancellation(own_items: dict[int, Item], wanted: dict[int, int]) 
 
 
 def _issue_credit_note(
-    *, purchase, invoice, items: dict[Item, int], user, reason: str, shipping: dict | None
+    *, purchase, invoice, items: dict[Item, int], user, reason: str
 ) -> CreditNote:
-    """A credit note against `invoice` for `items` (and its `shipping` line when given back)."""
+    """A credit note against `invoice` for the cancelled `items` (item → units)."""
     store = StoreProfile.objects.current()
     issued_at = timezone.now()
     number, year, sequence = allocate_number(
         kind=DocumentKind.CREDIT_NOTE, prefix=store.credit_note_prefix, issued_at=issued_at
     )
-    content = document_content(
+    content = credit_note_content(
         purchase=purchase,
         store=store,
-        quantities=dict(sorted(items.items(), key=lambda pair: pair[0].line_number)),
+        invoice_content=invoice.content,
+        quantities=items,
+        own_items=list(purchase.items.own()),
         number=number,
         issued_at=issued_at,
-        title="Credit Note",
-        # A credit note reduces that invoice, so it names the recipient the invoice named.
-        recipient_gstin=invoice.content["recipient"].get("gstin", ""),
-        shipping_charge=purchase.shipping_charge if shipping else Decimal("0"),
-        shipping_rate=shipping["gst_rate"] if shipping else None,
+        reason=reason,
     )
-    content["against_invoice"] = {
-        "number": invoice.number,
-        "issued_on": invoice.content["issued_on"],
-    }
-    content["reason"] = reason
     note = CreditNote.objects.create(
         invoice=invoice,
         number=number,

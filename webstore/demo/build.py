@@ -27,7 +27,7 @@ from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
 from purchases.audit import INFIBEAM, SYSTEM, actor_name
 from purchases.fulfilment import partner_status_of
-from purchases.invoicing import document_content, shipping_line_of
+from purchases.invoicing import credit_note_content, document_content
 from purchases.models import (
     FOLLOWING_STATES,
     Address,
@@ -775,30 +775,19 @@ class PurchaseRun:
             self.follow(at, user, reason)
 
     def _issue_credit_note(self, at, quantities: dict[Item, int], user, reason: str) -> None:
-        """purchases.services._issue_credit_note: the invoiced shipping comes back when nothing of
-        the store's ships."""
+        """purchases.services._issue_credit_note."""
         b = self.b
         number, year, sequence = self.plan.credit_note
-        nothing_ships = not any(
-            item.handed_over_quantity or item.open_quantity for item in self.own_items
-        )
-        shipping = shipping_line_of(self.invoice_content) if nothing_ships else None
-        content = document_content(
+        content = credit_note_content(
             purchase=self.purchase,
             store=b.store,
-            quantities=dict(sorted(quantities.items(), key=lambda pair: pair[0].line_number)),
+            invoice_content=self.invoice_content,
+            quantities=quantities,
+            own_items=self.own_items,
             number=number,
             issued_at=at,
-            title="Credit Note",
-            recipient_gstin=self.invoice_content["recipient"]["gstin"],
-            shipping_charge=self.purchase.shipping_charge if shipping else Decimal("0"),
-            shipping_rate=shipping["gst_rate"] if shipping else None,
+            reason=reason,
         )
-        content["against_invoice"] = {
-            "number": self.plan.invoice[0],
-            "issued_on": self.invoice_content["issued_on"],
-        }
-        content["reason"] = reason
         note_id = b.new_id(CreditNote)
         self.credited += Decimal(content["grand_total"])
         b.rows[CreditNote].append(
