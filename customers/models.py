@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
@@ -93,11 +93,15 @@ class Customer(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.name_words.all().delete()
-        CustomerNameWord.objects.bulk_create(
-            CustomerNameWord(customer=self, word=word) for word in name_words(self.name)
-        )
+        """Save, and keep the words of the name that search reads (CustomerNameWord) with it."""
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or "name" in update_fields:
+                self.name_words.all().delete()
+                CustomerNameWord.objects.bulk_create(
+                    CustomerNameWord(customer=self, word=word) for word in name_words(self.name)
+                )
 
     def gstin_state_label(self) -> str:
         """'29 Karnataka': where the GSTIN is registered (its first two digits), or ''."""
@@ -107,11 +111,16 @@ class Customer(models.Model):
 NAME_WORD_MAX_LENGTH = 60
 
 
+# What separates the words of a name. Splitting at what is not a letter instead would cut a name in
+# an Indian script apart at its vowel signs and viramas (which are marks, not letters).
+NAME_WORD_SEPARATORS = re.compile(r"[\s\-.,;:'’\"/\\_()&@+]+")
+
+
 def name_words(name: str) -> list[str]:
-    """The words of a name as a search matches them: lower-case, split at spaces, hyphens and
-    dots ('Subramaniam-Krishnamurthy' gives both), each once."""
-    words = re.findall(r"[^\W_]+", name.lower())
-    return list(dict.fromkeys(word[:NAME_WORD_MAX_LENGTH] for word in words))
+    """The words of a name as a search matches them: lower-case, split at spaces, hyphens, dots
+    and other punctuation ('Subramaniam-Krishnamurthy' gives both halves), each once."""
+    words = NAME_WORD_SEPARATORS.split(name.lower())
+    return list(dict.fromkeys(word[:NAME_WORD_MAX_LENGTH] for word in words if word))
 
 
 class CustomerNameWord(models.Model):
@@ -124,6 +133,9 @@ class CustomerNameWord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["word"], name="customer_name_word")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "word"], name="customer_name_word_once")
+        ]
 
     def __str__(self) -> str:
         return self.word

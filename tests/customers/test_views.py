@@ -191,3 +191,15 @@ def test_only_the_owner_may_change_a_gstin(client, ananya, role, request):
     assert client.post(gstin_page(ananya), {"gstin": REGISTERED}).status_code == 403
     ananya.refresh_from_db()
     assert ananya.gstin == ""
+
+
+def test_the_migration_splits_existing_names_as_customers_do():
+    """Migration 0004 filled the words of the customers already there with its own copy of the
+    rule; it must agree with Customer.save()'s."""
+    import importlib
+
+    from customers.models import name_words
+
+    migration = importlib.import_module("customers.migrations.0004_name_words")
+    for name in ("Ananya Iyer", "Mrs. A. Subramaniam-Krishnamurthy", "प्रिया शर्मा", "O'Brien  (HR)"):
+        assert migration.words_of(name) == name_words(name), name

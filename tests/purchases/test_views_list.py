@@ -357,3 +357,11 @@ def test_rows_show_every_cell_escaped(client, viewer):
     assert f'href="{reverse("purchases:purchase-detail", args=[purchase.pk])}"' in row
     assert "9876543210" in row and '<span class="badge cod">COD</span>' in row
     assert "Confirmed" in row and purchase.shipping_address.pin_code in row
+
+
+def test_a_name_in_an_indian_script_is_found_by_any_of_its_words(logged_in, store):
+    customer = factories.CustomerFactory(name="प्रिया शर्मा", email="priya@example.in")
+    purchase = factories.purchase_with_items(customer=customer, number="WS777003")
+    assert [w.word for w in customer.name_words.order_by("id")] == ["प्रिया", "शर्मा"]
+    for typed in ("शर्मा", "प्रिया", "प्रिया श"):
+        assert numbers(logged_in.get(LIST, {"q": typed})) == [purchase.number], typed
