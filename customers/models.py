@@ -7,8 +7,14 @@ from django.db import models, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower
 
-from purchases.models import CreditNote, Purchase, PurchaseStatus
-from webstore.india import gst_state_label, normalise_mobile, validate_gstin, validate_mobile
+from purchases.models import Item, Purchase, PurchaseStatus
+from webstore.india import (
+    gst_state_label,
+    normalise_mobile,
+    to_paise,
+    validate_gstin,
+    validate_mobile,
+)
 
 # Purchases that were never placed or were refused do not count as the customer's spending.
 UNSPENT_STATES = [
@@ -36,15 +42,21 @@ class CustomerQuerySet(models.QuerySet):
 SPENT = Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES))  # placed, not refused or cancelled
 
 
-def amounts_credited(customer_ids) -> dict[int, Decimal]:
-    """What credit notes gave back to each customer on purchases still counted as spent (items
-    cancelled after invoicing), in one grouped query: spending is SPENT less this."""
+def amounts_cancelled(customer_ids) -> dict[int, Decimal]:
+    """What the items cancelled on each customer's purchases still counted as spent were worth,
+    tax included (own items, before or after invoicing, and Infibeam's): spending is SPENT less
+    this. One query, for the few cancelled lines."""
     counted = Purchase.objects.filter(customer__in=customer_ids).exclude(status__in=UNSPENT_STATES)
-    return dict(
-        CreditNote.objects.filter(invoice__purchase__in=counted.values("pk"))
-        .order_by().values("invoice__purchase__customer").annotate(total=Sum("grand_total"))
-        .values_list("invoice__purchase__customer", "total")
-    )  # fmt: skip
+    fields = ("unit_price", "quantity", "discount", "gst_rate", "cancelled_quantity")
+    rows = Item.objects.filter(
+        purchase__in=counted.values("pk"), cancelled_quantity__gt=0
+    ).values_list("purchase__customer", *fields)
+    totals: dict[int, Decimal] = {}
+    for customer, *values in rows:
+        item = Item(**dict(zip(fields, values, strict=True)))
+        worth = item.value_of(item.cancelled_quantity)
+        totals[customer] = totals.get(customer, Decimal("0")) + worth
+    return {customer: to_paise(total) for customer, total in totals.items()}
 
 
 def attach_purchase_totals(customers) -> None:
@@ -58,12 +70,12 @@ def attach_purchase_totals(customers) -> None:
         .values("customer")
         .annotate(n=Count("pk"), spent=SPENT, last=Max("placed_at"))
     }
-    credited = amounts_credited(ids)
+    cancelled = amounts_cancelled(ids)
     for customer in customers:
         row = totals.get(customer.pk, {})
         customer.purchase_count = row.get("n", 0)
         spent = row.get("spent") or Decimal("0")
-        customer.amount_spent = spent - credited.get(customer.pk, Decimal("0"))
+        customer.amount_spent = spent - cancelled.get(customer.pk, Decimal("0"))
         customer.last_placed_at = row.get("last")
 
 

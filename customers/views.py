@@ -14,7 +14,7 @@ from shipments.models import Shipment
 from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
 from .forms import CustomerGstinForm
-from .models import SPENT, Customer, amounts_credited, attach_purchase_totals
+from .models import SPENT, Customer, amounts_cancelled, attach_purchase_totals
 
 VIEW = "customers.view_customer"
 
@@ -63,8 +63,8 @@ class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListVie
             first_placed_at=Min("placed_at"),
             last_placed_at=Max("placed_at"),
         )
-        credited = amounts_credited([self.customer.pk]).get(self.customer.pk, Decimal("0"))
-        totals["spent"] = (totals["spent"] or Decimal("0")) - credited
+        cancelled = amounts_cancelled([self.customer.pk]).get(self.customer.pk, Decimal("0"))
+        totals["spent"] = (totals["spent"] or Decimal("0")) - cancelled
         context.update(
             customer=self.customer,
             page_title=self.customer.name,

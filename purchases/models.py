@@ -580,6 +580,12 @@ class Item(ConcurrentTransitionMixin, models.Model):
     def taxable_value(self) -> Decimal:
         return self.unit_price * self.quantity - self.discount
 
+    def value_of(self, quantity: int) -> Decimal:
+        """What the customer pays for `quantity` units of this line, tax included (unrounded)."""
+        share = Decimal(quantity) / Decimal(self.quantity)
+        taxable = self.unit_price * quantity - self.discount * share
+        return taxable * (1 + Decimal(self.gst_rate) / 100)
+
     @property
     def open_quantity(self) -> int:
         """Neither handed over nor cancelled."""

@@ -83,13 +83,6 @@ def validate_awb(*, agent: ShippingAgent, awb: str, shipment: Shipment | None = 
     return awb
 
 
-def _line_value(item: Item, quantity: int) -> Decimal:
-    """What the customer pays for `quantity` of an item, tax included."""
-    share = Decimal(quantity) / Decimal(item.quantity)
-    taxable = item.unit_price * quantity - item.discount * share
-    return taxable * (1 + Decimal(item.gst_rate) / 100)
-
-
 def cod_to_collect(
     *, value: Decimal, completes: bool, payable: Decimal | None, collected: Decimal
 ) -> Decimal:
@@ -146,7 +139,7 @@ def shipment_create(
     if purchase.is_cash_on_delivery():
         shipped = dict(lines)
         cod = cod_to_collect(
-            value=sum((_line_value(item, qty) for item, qty in lines), Decimal("0")),
+            value=sum((item.value_of(qty) for item, qty in lines), Decimal("0")),
             completes=all(
                 item.unassigned_quantity == shipped.get(item, 0) for item in items.values()
             ),

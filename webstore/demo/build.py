@@ -51,7 +51,6 @@ from shipments.models import (
     ShippingAgent,
 )
 from shipments.services import ASSIGNABLE_STATES, cod_to_collect
-from shipments.services import _line_value as line_value  # the COD amount the service computes
 from webstore.india import GstState, to_paise
 
 from . import names, places
@@ -438,7 +437,7 @@ class PurchaseRun:
         purchase._prefetched_objects_cache = {"items": self.items}
         self.own_items = [item for item in self.items if item.is_own()]
         self.partner_items = [item for item in self.items if not item.is_own()]
-        own_value = sum(line_value(item, item.quantity) for item in self.own_items)
+        own_value = sum(item.value_of(item.quantity) for item in self.own_items)
         if self.own_items and own_value < FREE_SHIPPING_FROM:
             purchase.shipping_charge = SHIPPING_CHARGE
         purchase.subtotal, purchase.tax_total = subtotal, tax_total
@@ -813,7 +812,7 @@ class PurchaseRun:
         if purchase.is_cash_on_delivery():
             shipped = parcel["quantities"]
             cod = cod_to_collect(
-                value=sum((line_value(item, quantity) for item, quantity in lines), Decimal("0")),
+                value=sum((item.value_of(quantity) for item, quantity in lines), Decimal("0")),
                 completes=all(
                     item.unassigned_quantity == shipped.get(item, 0) for item in self.own_items
                 ),
