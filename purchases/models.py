@@ -375,6 +375,10 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     def is_cash_on_delivery(self) -> bool:
         return self.payment_method == PaymentMethod.COD
 
+    def takes_couriers(self) -> bool:
+        """Invoiced, and not every item handed over yet: couriers may be assigned to its items."""
+        return self.status in ASSIGNABLE_STATES
+
     # -- the own-products flow -------------------------------------------------------------
 
     @transition(field=status, source=PurchaseStatus.IN_CHECKOUT, target=PurchaseStatus.FROZEN)

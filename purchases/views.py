@@ -18,7 +18,6 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from shipments.models import ShipmentItem, ShipmentStatus
-from shipments.services import ASSIGNABLE_STATES
 from webstore.panel import PanelPermissionMixin, page_number
 
 from . import services
@@ -294,7 +293,7 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
         open_own_items = [item for item in own_items if item.open_quantity > 0]
         actions = available_actions(purchase, user)
         can_cancel = open_own_items and any(a.name == CANCEL_TRANSITION for a in actions)
-        awaits_courier = purchase.status in ASSIGNABLE_STATES and any(
+        awaits_courier = purchase.takes_couriers() and any(
             item.unassigned_quantity > 0 for item in open_own_items
         )
         return super().get_context_data(

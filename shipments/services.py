@@ -12,7 +12,7 @@ from purchases.audit import audit_record
 from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.fulfilment import purchase_follow_fulfilment
 from purchases.invoicing import amount_payable
-from purchases.models import ASSIGNABLE_STATES, FULFIL, Item, Purchase
+from purchases.models import FULFIL, Item, Purchase
 from purchases.services import lock_purchase
 from purchases.transitions import run_transition
 from webstore.india import PAISE
@@ -109,7 +109,7 @@ def shipment_create(
     """Assign a courier to some or all own items not yet in a shipment (item id → quantity)."""
     purchase = lock_purchase(purchase_id)
     _require_fulfil(user, str(purchase))
-    if purchase.status not in ASSIGNABLE_STATES:
+    if not purchase.takes_couriers():
         raise TransitionNotAllowed(
             f"{purchase}: cannot assign an agent while {purchase.get_status_display()}."
         )

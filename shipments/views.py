@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from purchases import services as purchase_services
 from purchases.exceptions import ActionRefused, InvalidInput
-from purchases.models import ASSIGNABLE_STATES, AuditEntry, Purchase
+from purchases.models import AuditEntry, Purchase
 from webstore.panel import MAX_ID, detail_url_prefix
 
 from . import services
@@ -410,7 +410,9 @@ class SplitShipmentView(PermissionRequiredMixin, FormView):
         purchase = self.purchase
         if not self.items:
             return f"{purchase.number} has none of the store's own items: Infibeam ships it."
-        if purchase.status not in ASSIGNABLE_STATES:
+        if not any(item.unassigned_quantity for item in self.items):
+            return ""  # the page says every own item is in a shipment, handed over or cancelled
+        if not purchase.takes_couriers():
             return (
                 f"{purchase.number} is {purchase.get_status_display()}: a courier is assigned "
                 "once its tax invoice is issued, until every item is handed over."

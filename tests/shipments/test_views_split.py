@@ -135,3 +135,11 @@ def test_a_purchase_that_cannot_ship_says_why_before_the_form(client, store, sta
     page = unescape(client.get(reverse("shipments:split", args=[partner_only.pk])).content.decode())
     assert "has none of the store's own items: Infibeam ships it." in page
     assert "Create shipment" not in page
+
+
+def test_a_purchase_whose_items_all_have_a_courier_says_so(client, invoiced, staff, agent):
+    services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    client.force_login(staff)
+    page = client.get(reverse("shipments:split", args=[invoiced.pk])).content.decode()
+    assert f"Every own item of {invoiced.number} is already in a shipment" in page
+    assert "a courier is assigned once" not in page

@@ -50,7 +50,7 @@ from shipments.models import (
     ShipmentStatus,
     ShippingAgent,
 )
-from shipments.services import ASSIGNABLE_STATES, cod_to_collect
+from shipments.services import cod_to_collect
 from webstore.india import GstState, to_paise
 
 from . import names, places
@@ -802,7 +802,7 @@ class PurchaseRun:
         """shipments.services.shipment_create."""
         b, purchase = self.b, self.purchase
         agent = parcel["agent"]
-        if purchase.status not in ASSIGNABLE_STATES:
+        if not purchase.takes_couriers():
             raise RuntimeError(f"{purchase}: cannot assign an agent while {purchase.status}.")
         if purchase.is_cash_on_delivery() and not agent.collects_cod:
             raise RuntimeError(f"{agent} does not collect cash on delivery; {purchase} is COD.")
