@@ -5,9 +5,9 @@ credit notes by an audit entry, slips by shipments.services.shipment_record_slip
 moves a shipment with its AWB to Shipped), manifests by an entry on each purchase they list.
 """
 
+import datetime as dt
 import logging
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from .selection import CREDIT_NOTE, INVOICE, MANIFEST, SLIP, Ref, Selection, sel
 PRINT = "purchases.print_documents"
 MAX_DIRECT = 20
 RECORD_BATCH = 50
-KEEP_JOB_FILES = timedelta(days=7)
+KEEP_JOB_FILES = dt.timedelta(days=7)
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,11 @@ def _require_print(user: AbstractBaseUser | None) -> None:
 
 
 @transaction.atomic
-def documents_record_printed(*, refs: list[Ref], user: AbstractBaseUser | None) -> None:
-    """Write the timeline entries of documents that were just printed."""
+def documents_record_printed(
+    *, refs: list[Ref], user: AbstractBaseUser | None, drawn_at: dt.datetime
+) -> None:
+    """Write the timeline entries of documents that were just printed, drawn from the database
+    no earlier than `drawn_at` (a slip drawn before its courier or AWB changed does not count)."""
     invoices = Invoice.objects.select_related("purchase").in_bulk(
         [pk for kind, pk in refs if kind == INVOICE]
     )
@@ -72,7 +75,7 @@ def documents_record_printed(*, refs: list[Ref], user: AbstractBaseUser | None) 
                 user=user,
             )
         elif kind == SLIP:
-            shipment_record_slip_printed(shipment_id=pk, user=user)
+            shipment_record_slip_printed(shipment_id=pk, user=user, drawn_at=drawn_at)
         elif kind == MANIFEST:
             batch = batches[pk]
             purchases = {
@@ -99,8 +102,9 @@ def documents_print_now(*, selection: Selection, user: AbstractBaseUser | None) 
     _require_print(user)
     if selection.count > MAX_DIRECT:
         raise ActionRefused(f"More than {MAX_DIRECT} documents are printed as a background job.")
+    drawn_at = timezone.now()
     pdf = rendering.render_now(selection)
-    documents_record_printed(refs=list(selection.refs), user=user)
+    documents_record_printed(refs=list(selection.refs), user=user, drawn_at=drawn_at)
     return pdf
 
 
@@ -250,7 +254,8 @@ def _run(job: PrintJob) -> None:
     while job.recorded_count < len(refs):
         batch = refs[job.recorded_count : job.recorded_count + RECORD_BATCH]
         with transaction.atomic():
-            documents_record_printed(refs=batch, user=job.created_by)
+            # The parts were drawn after the job was queued, perhaps over several attempts.
+            documents_record_printed(refs=batch, user=job.created_by, drawn_at=job.created_at)
             _report(job, recorded_count=job.recorded_count + len(batch))
 
 

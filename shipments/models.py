@@ -157,6 +157,8 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     slip_printed_at = models.DateTimeField(null=True, blank=True)
+    # When what the slip shows (the courier, the AWB) last changed: a slip drawn before it is old.
+    slip_details_changed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -247,6 +249,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     def outdate_slip(self):
         """Its courier or AWB changed after the slip was printed: the slip on the parcel is
         wrong, and the shipment waits for a new one before it can be handed over."""
+        self.shipped_at = None
 
     @transition(
         field=status,

@@ -20,8 +20,9 @@ def handover_subject(purchase) -> str:
 def store_sender() -> tuple[str, list[str]]:
     """Who a customer email is from: the store's name on the address the mail server sends from
     (DEFAULT_FROM_EMAIL), and the store's own email to reply to."""
-    store = StoreProfile.objects.first()
-    if store is None:
+    try:
+        store = StoreProfile.objects.current()
+    except StoreProfile.DoesNotExist:
         return settings.DEFAULT_FROM_EMAIL, []
     return (
         formataddr((store.display_name, settings.DEFAULT_FROM_EMAIL)),

@@ -1,6 +1,7 @@
 """Business actions on shipments: assign an agent (creating a shipment), record the AWB, print the
 slip, hand over, correct, cancel. Locks are always taken purchase first, then shipment."""
 
+import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,8 +22,6 @@ from .models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem, ShipmentStat
 from .notifications import send_handover_email
 
 RUPEE = Decimal("1")
-
-AWB_RE = re.compile(r"^[A-Z0-9-]{4,40}$")  # AWB_MAX_LENGTH
 
 
 def _require_fulfil(user: AbstractBaseUser, what: str) -> None:
@@ -55,6 +54,7 @@ def get_agent(agent_id) -> ShippingAgent:
 
 AWB_MAX_LENGTH = 40
 AWB_TYPED_MAX_LENGTH = 60  # with the spaces courier portals show in long numbers
+AWB_RE = re.compile(rf"^[A-Z0-9-]{{4,{AWB_MAX_LENGTH}}}$")
 
 
 def normalise_awb(raw: str) -> str:
@@ -234,9 +234,11 @@ def _outdate_slip(*, purchase: Purchase, shipment: Shipment, user: AbstractBaseU
 
 
 def _save_awb(shipment: Shipment) -> None:
+    """Save a new AWB or courier: what the slip shows changed now."""
+    shipment.slip_details_changed_at = timezone.now()
     try:
         with transaction.atomic():
-            shipment.save(update_fields=["awb", "agent"])
+            shipment.save(update_fields=["awb", "agent", "slip_details_changed_at"])
     except IntegrityError:
         raise InvalidInput(
             f"AWB {shipment.awb} is already recorded for another {shipment.agent.name} shipment."
@@ -274,9 +276,24 @@ def shipment_change_agent(*, shipment_id: int, user: AbstractBaseUser, agent_id:
 
 
 @transaction.atomic
-def shipment_record_slip_printed(*, shipment_id: int, user: AbstractBaseUser | None) -> Shipment:
-    """Note that the address slip was printed; with an AWB recorded, the shipment is Shipped."""
+def shipment_record_slip_printed(
+    *, shipment_id: int, user: AbstractBaseUser | None, drawn_at: dt.datetime | None = None
+) -> Shipment:
+    """Note that the address slip was printed; with an AWB recorded, the shipment is Shipped.
+
+    `drawn_at`: when the slip was drawn from the database, at the latest. If the courier or the AWB
+    changed since, the slip that came out of the printer shows the old ones: it is noted, but does
+    not count, and the shipment waits for a new one."""
     purchase, shipment = lock_shipment(shipment_id)
+    changed = shipment.slip_details_changed_at
+    if drawn_at is not None and changed is not None and changed >= drawn_at:
+        audit_record(
+            purchase=purchase,
+            subject=shipment,
+            action="Address slip printed with an old courier or AWB: print it again",
+            user=user,
+        )
+        return shipment
     audit_record(purchase=purchase, subject=shipment, action="Address slip printed", user=user)
     if shipment.slip_printed_at is None and shipment.status in ACTIVE_SHIPMENT_STATES:
         shipment.slip_printed_at = timezone.now()

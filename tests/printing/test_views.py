@@ -87,6 +87,34 @@ def test_slips_print_marks_the_slip_printed_and_ships_with_an_awb(client, store,
     assert with_awb.purchase.status == PurchaseStatus.SHIPPED
 
 
+def test_a_slip_whose_awb_is_corrected_while_it_prints_is_not_counted(
+    client, store, staff, agent, monkeypatch
+):
+    """Another member of staff corrects the AWB while the slip is being drawn: the PDF that comes
+    back shows the old AWB, so the shipment does not count it and waits for a new slip."""
+    from printing import rendering
+
+    shipment = shipment_for(staff, agent, awb="12345678901")
+    draw = rendering.render_now
+
+    def draw_then_correct(selection):
+        pdf = draw(selection)
+        shipment_services.shipment_record_awb(
+            shipment_id=shipment.pk, user=staff, awb="12345678902"
+        )
+        return pdf
+
+    monkeypatch.setattr(rendering, "render_now", draw_then_correct)
+    client.force_login(staff)
+    response = post_print(client, "slips", [shipment.pk])
+    assert barcodes_per_page(response.content) == [[("Code 128", "12345678901")]]
+    shipment.refresh_from_db()
+    assert shipment.slip_printed_at is None and shipment.status == ShipmentStatus.AGENT_ASSIGNED
+    assert AuditEntry.objects.filter(
+        action="Address slip printed with an old courier or AWB: print it again"
+    ).exists()
+
+
 def test_slips_on_a4_sheets(client, store, staff, agent):
     shipments = [shipment_for(staff, agent, awb=f"7000000000{n}") for n in range(3)]
     client.force_login(staff)

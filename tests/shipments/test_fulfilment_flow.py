@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from purchases import services as purchase_services
 from purchases.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
@@ -210,3 +211,25 @@ def test_a_slip_printed_before_the_awb_is_printed_again_with_it(invoiced, staff,
     services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.SHIPPED
+
+
+def test_a_slip_drawn_before_its_awb_changed_does_not_count_as_printed(invoiced, staff, agent):
+    """Printing takes a moment (minutes for a print job): if the AWB is corrected after the slip
+    was drawn, the slip that comes out is old. It is noted, and the shipment waits for a new one."""
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=agent.pk)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+    drawn_at = timezone.now()  # the slip is drawn with 12345678901 ...
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678902")
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff, drawn_at=drawn_at)
+    shipment.refresh_from_db()
+    assert shipment.slip_printed_at is None and shipment.status == ShipmentStatus.AGENT_ASSIGNED
+    last = invoiced.audit_entries.order_by("id").last()
+    assert last.action == "Address slip printed with an old courier or AWB: print it again"
+
+    drawn_at = timezone.now()  # drawn again, after the correction: it counts
+    services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff, drawn_at=drawn_at)
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.SHIPPED and shipment.shipped_at is not None
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678903")
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.shipped_at is None

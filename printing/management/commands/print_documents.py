@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from printing import rendering
 from printing.models import DocumentSet, SlipLayout
@@ -91,7 +92,7 @@ class Command(BaseCommand):
         except ActionRefused as refusal:
             raise CommandError(refusal.message) from None
 
-        started = time.monotonic()
+        started, drawn_at = time.monotonic(), timezone.now()
         total = selection.count
         part_size = rendering.PART_SIZE[selection.document]
         show = self._progress_printer(total)
@@ -107,7 +108,9 @@ class Command(BaseCommand):
             rendering.merge(paths, merged)
             refs = list(selection.refs)
             for start in range(0, len(refs), RECORD_BATCH):
-                documents_record_printed(refs=refs[start : start + RECORD_BATCH], user=user)
+                documents_record_printed(
+                    refs=refs[start : start + RECORD_BATCH], user=user, drawn_at=drawn_at
+                )
             merged.replace(out)
         if self.stdout.isatty():
             self.stdout.write("")
