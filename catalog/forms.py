@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
+from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
+
 from .models import FulfilledBy, Product
 
 SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
@@ -87,6 +89,8 @@ class DateRangeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        if not (day_in_range(start) and day_in_range(end)):
+            raise forms.ValidationError(DAY_OUT_OF_RANGE)
         if start and end and start > end:
             raise forms.ValidationError("The From date is after the To date.")
         return cleaned

@@ -1,11 +1,9 @@
 """Forms of the purchase pages: the list's filters and the actions' input."""
 
-from datetime import date
-
 from django import forms
 
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2099, 12, 31)
+from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
+
 REASON_MAX_LENGTH = 1000
 
 
@@ -16,10 +14,8 @@ class PurchaseFilterForm(forms.Form):
         cleaned = super().clean()
         for name in ("placed_after", "placed_before"):
             day = cleaned.get(name)
-            if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-                self.add_error(
-                    name, f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
-                )
+            if not day_in_range(day):
+                self.add_error(name, DAY_OUT_OF_RANGE)
         after, before = cleaned.get("placed_after"), cleaned.get("placed_before")
         if after and before and after > before:
             self.add_error("placed_before", "The end date is before the start date.")

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from purchases.models import Purchase
+from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import Shipment, ShipmentStatus, ShippingAgent
 from .services import normalise_awb
@@ -16,6 +17,17 @@ def _date_range_widget(*names: str):
     for part, name in zip(widget.widgets, names, strict=True):
         part.attrs["aria-label"] = name
     return widget
+
+
+class ShipmentFilterForm(forms.Form):
+    """The filter form django-filter builds, with the date range kept to days people mean."""
+
+    def clean(self):
+        cleaned = super().clean()
+        created = cleaned.get("created")
+        if created and not (day_in_range(created.start) and day_in_range(created.stop)):
+            self.add_error("created", DAY_OUT_OF_RANGE)
+        return cleaned
 
 
 class ShipmentFilter(django_filters.FilterSet):
@@ -46,6 +58,7 @@ class ShipmentFilter(django_filters.FilterSet):
     class Meta:
         model = Shipment
         fields = ["q", "status", "agent", "created", "has_awb"]
+        form = ShipmentFilterForm
 
     def search(self, queryset, name, value):
         """Exact AWB, shipment reference or purchase number: each one an indexed lookup."""

@@ -1,5 +1,7 @@
 """What every panel page shares: a permission check that names the role needed, forgiving pages."""
 
+from datetime import date, datetime
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -9,6 +11,18 @@ from .roles import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
 CONFIGURE = "configuration.configure_store"
 MAX_PAGE = 10_000  # a larger ?page= is read as this one
 MAX_ID = 2**63 - 1  # the largest key the database holds: a larger "id" would crash the query
+
+# Dates a filter or report accepts: further out, date arithmetic overflows (year 1 minus a day) and
+# nobody means them.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+DAY_OUT_OF_RANGE = f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
+
+
+def day_in_range(day: date | datetime | None) -> bool:
+    if isinstance(day, datetime):
+        day = day.date()
+    return day is None or EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def page_number(raw) -> int:

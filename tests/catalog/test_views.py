@@ -264,3 +264,11 @@ def test_discounts_report_runs_fixed_queries(client, viewer, store, django_asser
     with django_assert_max_num_queries(9):
         response = client.get(reverse("catalog:discounts"))
     assert len(response.context["object_list"]) == 12
+
+
+@pytest.mark.parametrize("far", [{"start": "0001-01-01"}, {"end": "9999-12-31"}])
+def test_discount_report_refuses_a_date_nobody_means(client, owner, far):
+    client.force_login(owner)
+    response = client.get(reverse("catalog:discounts"), far)
+    assert response.status_code == 200
+    assert "Choose a date between 2000 and 2099." in response.content.decode()

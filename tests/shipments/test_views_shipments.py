@@ -222,3 +222,12 @@ def test_viewer_sees_shipments_but_no_actions(client, store, staff, viewer, agen
     assert response.status_code == 403
     some["shipped"].refresh_from_db()
     assert some["shipped"].status == ShipmentStatus.SHIPPED
+
+
+def test_a_date_nobody_means_is_refused_not_a_crash(client, staff, some):
+    client.force_login(staff)
+    for far in ({"created_after": "0001-01-01"}, {"created_before": "9999-12-31"}):
+        response = client.get(LIST, far)
+        assert response.status_code == 200
+        assert "Choose a date between 2000 and 2099." in response.content.decode()
+        assert len(refs(response)) == 3  # the date was left out
