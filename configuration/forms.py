@@ -3,8 +3,10 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
-from shipments.models import ShippingAgent
+from shipments.models import ShippingAgent, tracking_url
 from webstore.india import GstState, is_valid_gstin, normalise_gstin, normalise_mobile
 
 from .models import StoreProfile
@@ -12,6 +14,8 @@ from .numbering import INVOICE_NUMBER_MAX_LENGTH, max_prefix_length, number_prev
 
 # Letters and digits only; how many fit is max_prefix_length(), checked beside it.
 PREFIX_RE = re.compile(r"^[A-Z0-9]+$")
+# A group holding a repetition, itself repeated: ( ... + ... )+ , ( ... {2} ... )* and so on.
+NESTED_REPEAT = re.compile(r"\([^()]*(?:[+*]|\{\d+,?\d*\})[^()]*\)\s*(?:[+*]|\{\d+,?\d*\})")
 
 
 class StoreProfileForm(forms.ModelForm):
@@ -101,6 +105,18 @@ class DocumentPrefixesForm(forms.ModelForm):
     def clean_credit_note_prefix(self) -> str:
         return self._clean_prefix("credit_note_prefix")
 
+    def clean(self):
+        cleaned = super().clean()
+        invoice, note = cleaned.get("invoice_prefix"), cleaned.get("credit_note_prefix")
+        if invoice and invoice == note:
+            # Both series count from 1 each year: one prefix would print the same number twice.
+            self.add_error(
+                "credit_note_prefix",
+                "Choose a prefix other than the invoices' one: with the same prefix, a credit note "
+                "and an invoice would carry the same number.",
+            )
+        return cleaned
+
 
 class ShippingAgentForm(forms.ModelForm):
     class Meta:
@@ -122,8 +138,35 @@ class ShippingAgentForm(forms.ModelForm):
             raise forms.ValidationError("Use 2 to 20 capital letters, digits, - or _.")
         return code
 
+    def clean_name(self) -> str:
+        name = " ".join((self.cleaned_data["name"] or "").split())
+        others = ShippingAgent.objects.exclude(pk=self.instance.pk).filter(name__iexact=name)
+        if others.exists():
+            raise forms.ValidationError(
+                f"There is already a courier called {name}: the lists would not tell them apart."
+            )
+        return name
+
     def clean_tracking_url_template(self) -> str:
-        return (self.cleaned_data["tracking_url_template"] or "").strip()
+        template = (self.cleaned_data["tracking_url_template"] or "").strip()
+        if "{awb}" not in template or not template.startswith(("https://", "http://")):
+            return template  # the model's validator says what is missing
+        try:  # with an AWB in its place, the address must be one a browser can open
+            URLValidator(schemes=["http", "https"])(tracking_url(template, "1234567890"))
+        except ValidationError:
+            raise forms.ValidationError(
+                "This is not a web address a browser can open, e.g. "
+                "https://www.delhivery.com/track/package/{awb}"
+            ) from None
+        return template
 
     def clean_awb_pattern(self) -> str:
-        return (self.cleaned_data["awb_pattern"] or "").strip()
+        pattern = (self.cleaned_data["awb_pattern"] or "").strip()
+        if NESTED_REPEAT.search(pattern):
+            # (a+)+ and the like take exponential time on some inputs: one AWB typed could keep
+            # the server busy for hours.
+            raise forms.ValidationError(
+                "Do not repeat a group that itself repeats, such as (A+)+ or ([0-9]{2})*: write "
+                "what one AWB looks like, e.g. [0-9]{11} or SF[0-9]{10}."
+            )
+        return pattern

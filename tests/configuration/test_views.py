@@ -163,6 +163,9 @@ def test_owner_adds_and_edits_a_shipping_agent(client, owner):
         ("tracking_url_template", "delhivery.com/{awb}", "must start with https://"),
         ("awb_pattern", "[0-9{13", "Not a valid pattern"),
         ("awb_pattern", "(", "Not a valid pattern"),
+        ("awb_pattern", "(A+)+$", "Do not repeat a group that itself repeats"),
+        ("awb_pattern", "([0-9]{2})*", "Do not repeat a group that itself repeats"),
+        ("tracking_url_template", "http:// {awb}", "not a web address a browser can open"),
         ("code", "a b", "Use 2 to 20 capital letters"),
         ("name", "", "This field is required."),
     ],
@@ -174,6 +177,15 @@ def test_agent_form_rejects_bad_input(client, owner, field, value, message):
     html = response.content.decode()
     assert message in html and "Nothing was saved" in html
     assert not ShippingAgent.objects.exists()
+
+
+def test_agent_name_must_be_unique_whatever_its_case(client, owner, agent):
+    client.force_login(owner)
+    response = client.post(
+        reverse("configuration:agent-add"), {**AGENT, "code": "BD2", "name": " blue  DART "}
+    )
+    assert "There is already a courier called blue DART" in response.content.decode()
+    assert ShippingAgent.objects.count() == 1
 
 
 def test_agent_code_must_be_unique(client, owner, agent):
@@ -251,6 +263,17 @@ def test_prefix_form_rejects_bad_prefixes(client, owner, store, value, message):
     assert message in response.content.decode()
     store.refresh_from_db()
     assert store.invoice_prefix == "WS"
+
+
+def test_invoices_and_credit_notes_cannot_share_a_prefix(client, owner, store):
+    """Both series count from 1 each year: one prefix would give two documents one number."""
+    client.force_login(owner)
+    response = client.post(
+        reverse("configuration:documents"), {"invoice_prefix": "WS", "credit_note_prefix": "ws"}
+    )
+    assert "Choose a prefix other than the invoices" in response.content.decode()
+    store.refresh_from_db()
+    assert store.credit_note_prefix == "CN"
 
 
 def test_documents_page_without_a_store_profile_says_what_to_do(client, owner):
