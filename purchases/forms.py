@@ -58,7 +58,10 @@ class CancelForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=item.open_quantity,
-                widget=forms.NumberInput(attrs={"class": "quantity"}),
+                # Typing a quantity chooses "Only the quantities below" (static/js/panel.js).
+                widget=forms.NumberInput(
+                    attrs={"class": "quantity", "data-chooses": f"[name=scope][value={self.ITEMS}]"}
+                ),
             )
         if not self.is_bound:
             self.initial["seen"] = open_quantities_signature(self.open_items)
@@ -73,12 +76,18 @@ class CancelForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("scope") == self.ITEMS
-            and not self._errors
-            and not any(self.item_quantities().values())
-        ):
+        if self._errors:
+            return cleaned
+        typed = any(cleaned.get(self.quantity_field(item)) for item in self.open_items)
+        if cleaned.get("scope") == self.ITEMS and not typed:
             raise forms.ValidationError("Enter how many of which items to cancel.")
+        if cleaned.get("scope") == self.WHOLE and typed:
+            # Quantities typed under "everything" are a slip of the hand: cancelling everything
+            # cannot be undone, so nothing is done until the choice is clear.
+            raise forms.ValidationError(
+                "You typed quantities but chose “Everything not yet handed over”. Choose “Only "
+                "the quantities below” to cancel just those, or clear them; nothing was cancelled."
+            )
         return cleaned
 
     def item_quantities(self) -> dict[int, int] | None:

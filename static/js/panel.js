@@ -76,6 +76,14 @@
       });
     });
   });
+  // <input data-chooses="selector">: typing in it ticks the radio button the selector names (a
+  // quantity typed means "only these quantities").
+  document.querySelectorAll("[data-chooses]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var choice = input.form && input.form.querySelector(input.getAttribute("data-chooses"));
+      if (choice && input.value !== "" && input.value !== "0") { choice.checked = true; }
+    });
+  });
   // A form or the button pressed with data-confirm asks before submitting. Buttons disable after
   // one submit (no double clicks), except where the answer opens in a new tab (printing): this
   // page stays, and its buttons must keep working.

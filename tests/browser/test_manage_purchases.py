@@ -96,11 +96,20 @@ def test_owner_cancels_one_unit_with_a_reason(page, shop):
     login(page, "owner")
     page.goto(f"/purchases/{confirmed.pk}/")
     page.locator("summary", has_text="Cancel purchase").click()
-    page.check("input[name=scope][value=items]")
-    page.fill(f"input[name=quantity_{first.pk}]", "1")
+    expect(page.locator("input[name=scope][value=whole]")).to_be_checked()
+    page.fill(f"input[name=quantity_{first.pk}]", "1")  # typing a quantity chooses "only these"
+    expect(page.locator("input[name=scope][value=items]")).to_be_checked()
     page.fill("textarea[name=reason]", "One arrived damaged at the warehouse")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Cancel these").click()
     expect(page.locator(".message-success")).to_contain_text("cancelled; now Confirmed")
+    assert asked == [f"Cancel {confirmed.number} as chosen? This cannot be undone."]
     expect(page.locator("ol.timeline")).to_contain_text("One arrived damaged")
     assert Item.objects.get(pk=first.pk).cancelled_quantity == 1
 

@@ -175,6 +175,9 @@ def test_cancel_refuses_bad_quantities_and_a_missing_reason(client, owner, confi
     assert "less than or equal to 3" in said(client.post(cancel_url(confirmed), too_many))
     nothing = cancel_form(confirmed, reason="x", scope="items")
     assert "Enter how many of which items" in said(client.post(cancel_url(confirmed), nothing))
+    # A quantity typed while "everything" is chosen: a slip of the hand, and nothing is cancelled.
+    mixed = cancel_form(confirmed, reason="x", scope="whole", **{f"quantity_{item.pk}": "1"})
+    assert "You typed quantities but chose" in said(client.post(cancel_url(confirmed), mixed))
     no_reason = cancel_form(confirmed, reason="")
     assert "Nothing was done" in said(client.post(cancel_url(confirmed), no_reason))
     not_a_number = cancel_form(
