@@ -630,7 +630,8 @@ class AuditEntry(models.Model):
     )
     subject_id = models.BigIntegerField()
     subject_label = models.CharField(max_length=60)
-    action = models.CharField(max_length=60)
+    # Long enough for "Agent changed: <100 characters> → <100 characters>" and the like.
+    action = models.CharField(max_length=255)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(

@@ -233,3 +233,17 @@ def test_a_slip_drawn_before_its_awb_changed_does_not_count_as_printed(invoiced,
     services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678903")
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.shipped_at is None
+
+
+def test_corrections_with_the_longest_names_and_awbs_are_recorded(invoiced, staff):
+    """The timeline holds 'Agent changed: <100 characters> → <100 characters>' and an AWB of 40
+    corrected to another (PostgreSQL refuses a value longer than its column)."""
+    first = factories.ShippingAgentFactory(code="LONG1", name="A" * 100, awb_pattern="")
+    second = factories.ShippingAgentFactory(code="LONG2", name="B" * 100, awb_pattern="")
+    shipment = services.shipment_create(purchase_id=invoiced.pk, user=staff, agent_id=first.pk)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="1" * 40)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="2" * 40)
+    services.shipment_change_agent(shipment_id=shipment.pk, user=staff, agent_id=second.pk)
+    actions = set(invoiced.audit_entries.values_list("action", flat=True))
+    assert f"AWB corrected: {'1' * 40} → {'2' * 40}" in actions
+    assert f"Agent changed: {'A' * 100} → {'B' * 100}" in actions
