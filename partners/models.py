@@ -104,6 +104,7 @@ class RejectionReason(models.TextChoices):
     UNKNOWN_ITEM = "unknown_item", "Unknown item"
     AMBIGUOUS_ITEM = "ambiguous_item", "SKU matches several lines"
     OWN_ITEM = "own_item", "Item is fulfilled by the store"
+    NOT_PLACED = "purchase_not_placed", "Purchase not placed (in checkout, unpaid or refused)"
     EXCESS_QUANTITY = "excess_quantity", "More than was bought"
     OUT_OF_ORDER = "out_of_order", "Older than the item's latest report"
     EVENT_ID_REUSED = "event_id_reused", "Event id already used for another event"

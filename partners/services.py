@@ -253,6 +253,13 @@ def _item_named(report: feed.PartnerReport, items: list[Item], purchase: Purchas
 
 
 def _check_applicable(report: feed.PartnerReport, item: Item, purchase: Purchase) -> None:
+    if not purchase.is_placed():
+        raise FeedRefused(
+            RejectionReason.NOT_PLACED,
+            f"{purchase} is {purchase.get_status_display()}: nothing of it may be shipped or "
+            "reported until it is confirmed.",
+            purchase=purchase,
+        )
     if item.is_own():
         raise FeedRefused(
             RejectionReason.OWN_ITEM,

@@ -375,6 +375,14 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     def is_cash_on_delivery(self) -> bool:
         return self.payment_method == PaymentMethod.COD
 
+    def is_placed(self) -> bool:
+        """Confirmed (paid, or cash on delivery accepted) and not refused as fraud: goods may go."""
+        return self.status not in (
+            PurchaseStatus.IN_CHECKOUT,
+            PurchaseStatus.FROZEN,
+            PurchaseStatus.FRAUD_DENIED,
+        )
+
     def takes_couriers(self) -> bool:
         """Invoiced, and not every item handed over yet: couriers may be assigned to its items."""
         return self.status in ASSIGNABLE_STATES

@@ -90,6 +90,24 @@ def test_database_failure_is_a_retry_later_refusal_not_a_crash(partner_purchase,
     assert apply(event(partner_purchase, 1, event_id="db-1")) == [("applied", None)]
 
 
+@pytest.mark.parametrize(
+    "status", [PurchaseStatus.IN_CHECKOUT, PurchaseStatus.FROZEN, PurchaseStatus.FRAUD_DENIED]
+)
+def test_a_report_about_a_purchase_not_placed_is_refused(store, status):
+    """Nothing of a purchase in checkout, awaiting payment or refused may ship: the report is
+    refused with its code, listed for the owner, and changes nothing."""
+    purchase = factories.purchase_with_items(own=0, partner=1, quantity=2, status=status)
+    assert apply(event(purchase, 1, event_id=f"np-{status}")) == [
+        ("rejected", "purchase_not_placed")
+    ]
+    item = purchase.items.get()
+    assert item.handed_over_quantity == 0
+    rejected = RejectedPartnerEvent.objects.get(event_id=f"np-{status}")
+    assert rejected.reason == "purchase_not_placed" and purchase.number in rejected.detail
+    purchase.refresh_from_db()
+    assert purchase.status == status
+
+
 def test_events_from_a_file_are_marked_so(partner_purchase):
     apply(event(partner_purchase, 1, event_id="f-1"), via="file")
     assert PartnerEvent.objects.get().received_via == "file"
