@@ -10,6 +10,7 @@ from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import FulfilledBy, Product
 
+MAX_WEIGHT_GRAMS = 1_000_000  # a tonne: couriers take far less in one parcel
 SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
 
 
@@ -39,6 +40,10 @@ class ProductForm(forms.ModelForm):
         weight = self.cleaned_data["weight_grams"]
         if weight < 1:
             raise forms.ValidationError("A product weighs at least 1 gram; shipments are weighed.")
+        if weight > MAX_WEIGHT_GRAMS:
+            raise forms.ValidationError(
+                f"A product weighs {MAX_WEIGHT_GRAMS // 1000:,} kg at most (the weight is grams)."
+            )
         return weight
 
     def clean_hsn_code(self) -> str:

@@ -11,6 +11,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView
 
+from webstore.panel import ForgivingPaginationMixin
+
 from . import feed, services
 from .exceptions import FeedRefused
 from .models import PartnerEvent, PartnerFeedSettings, RejectedPartnerEvent, RejectionReason
@@ -114,7 +116,7 @@ class PartnerFeedSecretRotateView(PermissionRequiredMixin, View):
         return redirect("partners:settings")
 
 
-class RejectedPartnerEventListView(PermissionRequiredMixin, ListView):
+class RejectedPartnerEventListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Every refused request or event, newest first, with what was received."""
 
     permission_required = "partners.view_rejectedpartnerevent"

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from purchases.exceptions import ActionRefused
+from webstore.panel import ForgivingPaginationMixin
 
 from . import services
 from .models import PrintJob
@@ -69,7 +70,7 @@ class PrintView(PermissionRequiredMixin, View):
         return redirect("printing:job-detail", pk=job.pk)
 
 
-class PrintJobListView(PermissionRequiredMixin, ListView):
+class PrintJobListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     permission_required = VIEW_JOBS
     raise_exception = True
     paginate_by = 50

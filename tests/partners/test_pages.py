@@ -154,3 +154,9 @@ def test_menu_lists_both_pages_under_configuration(client, owner):
     client.force_login(owner)
     html = client.get(reverse("menu", args=["configuration"])).content.decode()
     assert "Partner Feed" in html and "Rejected Partner Events" in html
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999"])
+def test_a_bad_page_number_of_the_rejected_events_shows_a_page(client, owner, page):
+    client.force_login(owner)
+    assert client.get(reverse("partners:rejected-list"), {"page": page}).status_code == 200

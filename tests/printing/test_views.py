@@ -222,3 +222,9 @@ def test_slips_printed_by_a_staff_member_then_handed_over(client, store, staff, 
     shipment_services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.COMPLETE
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999"])
+def test_a_bad_page_number_of_the_print_jobs_shows_a_page(client, staff, page):
+    client.force_login(staff)
+    assert client.get(reverse("printing:job-list"), {"page": page}).status_code == 200
