@@ -5,6 +5,7 @@ of queries, and none of them reads more rows as the store grows (see PurchaseQue
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -296,13 +297,18 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
         awaits_courier = purchase.takes_couriers() and any(
             item.unassigned_quantity > 0 for item in open_own_items
         )
+        documents = documents_of(purchase)
+        invoiced = sum((d["grand_total"] for d in documents if d["against"] == ""), Decimal("0"))
+        credited = sum((d["grand_total"] for d in documents if d["against"]), Decimal("0"))
         return super().get_context_data(
             page_title=f"Purchase {purchase.number}",
             active_menu="purchases",
+            credited=credited,
+            invoiced_less_credited=invoiced - credited,
             own_items=own_items,
             partner_items=[item for item in items if not item.is_own()],
             shipments=shipments_of(purchase, {item.pk: item for item in items}),
-            documents=documents_of(purchase),
+            documents=documents,
             timeline=timeline_of(purchase),
             actions=[a for a in actions if a.name in TRANSITION_SERVICES],
             cancel_form=CancelForm(open_items=open_own_items) if can_cancel else None,

@@ -203,6 +203,11 @@ def test_cancel_after_invoicing_issues_a_credit_note(client, owner, staff, agent
     assert shipment.status == ShipmentStatus.CANCELLED
     page = client.get(reverse("purchases:purchase-detail", args=[purchase.pk])).content.decode()
     assert note.number in page and "Credit note" in page
+    # The payment card says what was credited and what the invoices come to after it.
+    invoice = purchase.invoices.get()
+    assert f'Credit notes</dt><dd class="num">−₹{note.grand_total:,.2f}' in page
+    left = invoice.grand_total - note.grand_total
+    assert f'Invoiced, less credit notes</dt><dd class="num total">₹{left:,.2f}' in page
 
 
 def test_cancel_refused_once_everything_is_handed_over(client, owner, staff, agent, store):
