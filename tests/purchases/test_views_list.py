@@ -85,6 +85,17 @@ def test_counts_stop_at_the_cap_and_read_plus(logged_in, store, monkeypatch):
     assert "Showing 1–4 of 4 purchases" in response.content.decode()
 
 
+def test_a_filtered_list_says_its_tab_counts_are_of_all_purchases(logged_in, store):
+    factories.purchase_with_items(payment_method=PaymentMethod.COD)
+    factories.purchase_with_items(payment_method=PaymentMethod.PREPAID)
+    response = logged_in.get(LIST, {"payment": "cod"})
+    assert tab(response, "All").count_label == "2"
+    assert "Showing 1–1 of 1 purchase matching the filters (the counts on the tabs are of all " in (
+        response.content.decode()
+    )
+    assert "the counts on the tabs" not in logged_in.get(LIST).content.decode()
+
+
 def test_tab_links_keep_the_filters_and_start_again_at_page_one(logged_in, store):
     factories.purchase_with_items()
     response = logged_in.get(LIST, {"payment": "cod", "q": "ananya", "page": "2"})
