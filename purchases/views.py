@@ -26,7 +26,7 @@ from .audit import INFIBEAM
 from .exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
 from .exports import csv_lines
 from .filters import PurchaseFilter
-from .forms import CancelForm, TransitionForm, open_quantities_signature
+from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
 from .list_rows import page_rows, rows_html
 from .models import (
     CANCEL,
@@ -297,6 +297,7 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
         awaits_courier = purchase.takes_couriers() and any(
             item.unassigned_quantity > 0 for item in open_own_items
         )
+        draft = cancel_draft(self.request, purchase)
         documents = documents_of(purchase)
         invoiced = sum((d["grand_total"] for d in documents if d["against"] == ""), Decimal("0"))
         credited = sum((d["grand_total"] for d in documents if d["against"]), Decimal("0"))
@@ -311,7 +312,10 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
             documents=documents,
             timeline=timeline_of(purchase),
             actions=[a for a in actions if a.name in TRANSITION_SERVICES],
-            cancel_form=CancelForm(open_items=open_own_items) if can_cancel else None,
+            cancel_form=(
+                CancelForm(open_items=open_own_items, initial=draft) if can_cancel else None
+            ),
+            cancel_open=bool(draft),
             assign_url=(
                 url_or_none("shipments:split", purchase.pk)
                 if awaits_courier and user.has_perm(FULFIL)
@@ -401,6 +405,15 @@ class PurchaseCancelView(PanelPermissionMixin, View):
                         "in another tab?). Nothing was done; check the items and try again."
                     )
                 if not form.is_valid():
+                    # What was typed comes back in the form, to be corrected rather than retyped.
+                    request.session[CANCEL_DRAFT_KEY] = {
+                        "purchase": purchase.pk,
+                        "typed": {
+                            name: request.POST.get(name, "")[:REASON_MAX_LENGTH]
+                            for name in form.fields
+                            if name != "seen"
+                        },
+                    }
                     raise InvalidInput(form_errors_text(form))
                 services.purchase_cancel(
                     purchase_id=purchase.pk,
@@ -418,12 +431,23 @@ class PurchaseCancelView(PanelPermissionMixin, View):
         return redirect(purchase_url(purchase))
 
 
+CANCEL_DRAFT_KEY = "purchases.cancel_draft"
+
+
+def cancel_draft(request, purchase: Purchase) -> dict:
+    """What was typed in this purchase's refused cancel form, once (else {})."""
+    draft = request.session.get(CANCEL_DRAFT_KEY)
+    if not draft or draft.get("purchase") != purchase.pk:
+        return {}
+    del request.session[CANCEL_DRAFT_KEY]
+    return draft.get("typed") or {}
+
+
 def form_errors_text(form) -> str:
     """A form's errors as one sentence list, each prefixed by its field's label."""
     parts = []
     for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        prefix = f"{field.label}: " if field is not None and field.label else ""
+        prefix = f"{form[name].label}: " if name in form.fields else ""
         parts.extend(f"{prefix}{error}" for error in errors)
     return " ".join(parts) + " Nothing was done."
 

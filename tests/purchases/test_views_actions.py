@@ -1,6 +1,8 @@
 """The purchase page's actions: one POST view per kind, CSRF, the service decides, a refusal says
 why and changes nothing, a second submit of the same button has no second effect."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -187,6 +189,26 @@ def test_cancel_refuses_bad_quantities_and_a_missing_reason(client, owner, confi
     assert status_of(confirmed) == PurchaseStatus.CONFIRMED
     item.refresh_from_db()
     assert item.cancelled_quantity == 0
+
+
+def test_a_refused_cancel_form_comes_back_with_what_was_typed(client, owner, confirmed):
+    item = confirmed.items.order_by("line_number").first()
+    client.force_login(owner)
+    typed = cancel_form(confirmed, reason="", scope="items", **{f"quantity_{item.pk}": "1"})
+    page = said(client.post(cancel_url(confirmed), typed))
+    assert "Reason: This field is required." in page  # says which field
+    html = client.get(reverse("purchases:purchase-detail", args=[confirmed.pk])).content.decode()
+    assert '<details class="cancel-box" open>' in html
+    assert f'name="quantity_{item.pk}" value="1"' in html
+    chosen = [
+        tag
+        for tag in re.findall(r'<input type="radio" name="scope"[^>]*>', html)
+        if "checked" in tag
+    ]
+    assert len(chosen) == 1 and 'value="items"' in chosen[0]
+    again = client.get(reverse("purchases:purchase-detail", args=[confirmed.pk])).content.decode()
+    assert '<details class="cancel-box" open>' not in again  # shown once
+    assert status_of(confirmed) == PurchaseStatus.CONFIRMED
 
 
 def test_cancel_after_invoicing_issues_a_credit_note(client, owner, staff, agent, store):
