@@ -107,3 +107,17 @@ def user_reactivate(*, actor: AbstractBaseUser, user_id: int) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: AbstractBaseUser, user_id: int, password: str) -> User:
+    """The Owner gives a colleague who forgot theirs a new password (the form has validated it);
+    the colleague's open sessions end with the old one. One's own goes through Change Password,
+    which asks for the old one."""
+    _require_owner(actor)
+    user = _lock_user(user_id)
+    if user.pk == actor.pk:
+        raise InvalidInput("Change your own with Change Password: it asks for the old one.")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -1,8 +1,9 @@
 """ACCOUNTS › Users and Roles: everyone sees who has which role; the Owner manages them."""
 
 from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -88,4 +89,44 @@ class UserActionView(PanelPermissionMixin, View):
                 messages.error(request, "Unknown action.")
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
+        return redirect("accounts:user-list")
+
+
+class UserSetPasswordView(PanelPermissionMixin, FormView):
+    """The Owner sets a new password for a colleague who forgot theirs."""
+
+    permission_required = CONFIGURE
+    form_class = SetPasswordForm
+    template_name = "accounts/user_password.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.person = get_object_or_404(User, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.person}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            person=self.person,
+            page_title=f"New password for {self.person.username}",
+            active_menu="accounts",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            user = services.user_set_password(
+                actor=self.request.user,
+                user_id=self.person.pk,
+                password=form.cleaned_data["new_password1"],
+            )
+        except ActionRefused as refusal:
+            messages.error(self.request, refusal.message)
+            return redirect("accounts:user-list")
+        messages.success(
+            self.request,
+            f"{user.username} has a new password; give it to them in person. Their open "
+            "sessions were ended.",
+        )
         return redirect("accounts:user-list")

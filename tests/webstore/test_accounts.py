@@ -129,3 +129,39 @@ def test_only_the_owner_manages_users(client, role, request, owner):
     owner.refresh_from_db()
     assert owner.is_active and role_of(owner) == "Owner"
     assert not User.objects.filter(username="priya").exists()
+
+
+def test_owner_gives_a_colleague_a_new_password_and_their_sessions_end(client, owner, staff):
+    from django.test import Client
+
+    theirs = Client()
+    theirs.force_login(staff)
+    assert theirs.get(reverse("home")).status_code == 200
+    client.force_login(owner)
+    url = reverse("accounts:user-password", args=[staff.pk])
+    assert "New password for staff" in client.get(url).content.decode()
+    weak = client.post(url, {"new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 200 and "too short" in weak.content.decode()
+    response = client.post(
+        url, {"new_password1": "Kaveri-Godown-42", "new_password2": "Kaveri-Godown-42"}, follow=True
+    )
+    assert "staff has a new password" in response.content.decode()
+    assert theirs.get(reverse("home")).status_code == 302  # the old session ended
+    assert Client().login(username="staff", password="Kaveri-Godown-42")
+    assert not Client().login(username="staff", password="webstore")
+
+
+def test_a_new_password_is_set_by_the_owner_for_others_only(client, owner, staff):
+    client.force_login(owner)
+    own = reverse("accounts:user-password", args=[owner.pk])
+    response = client.post(
+        own, {"new_password1": "Kaveri-Godown-42", "new_password2": "Kaveri-Godown-42"}, follow=True
+    )
+    assert "Change your own with Change Password" in response.content.decode()
+    client.force_login(staff)
+    url = reverse("accounts:user-password", args=[owner.pk])
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(url, {"new_password1": "x" * 12, "new_password2": "x" * 12}).status_code == 403
+    )
+    assert client.get(reverse("accounts:user-password", args=[999999])).status_code in (403, 404)
