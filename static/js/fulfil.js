@@ -29,7 +29,19 @@
     });
   });
 
+  // A choice made with the mouse shows at once. With the keyboard, the arrow keys only move through
+  // the choices (each would otherwise reload the page); Enter, or leaving the list, shows the one
+  // chosen.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    var shown = select.value;
+    var byKey = false;
+    function show() { if (select.value !== shown) { shown = select.value; select.form.submit(); } }
+    select.addEventListener("pointerdown", function () { byKey = false; });
+    select.addEventListener("keydown", function (event) {
+      byKey = true;
+      if (event.key === "Enter") { event.preventDefault(); show(); }
+    });
+    select.addEventListener("change", function () { if (!byKey) { show(); } });
+    select.addEventListener("blur", show);
   });
 })();

@@ -242,3 +242,22 @@ def test_hand_over_selected_asks_first(page, shop):
     expect(page.locator(".bulk-report h2")).to_have_text("Hand over: 1 done, 0 refused.")
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.COMPLETE
+
+
+def test_rows_per_page_by_keyboard_moves_first_and_shows_on_enter(page, shop):
+    login(page, "staff")
+    page.goto("/shipments/fulfil/?step=review")
+    page.wait_for_load_state()
+    rows = page.locator("select[name=per_page]")
+    rows.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert "per_page" not in page.url  # the arrows only moved through the choices
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "per_page=" in page.url
+    assert page.locator("select[name=per_page]").input_value() != "25"
+    with page.expect_navigation():  # chosen with the mouse: shown at once
+        page.locator("select[name=per_page]").select_option("50")
+    assert "per_page=50" in page.url
