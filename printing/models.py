@@ -112,11 +112,9 @@ class PrintJob(ConcurrentTransitionMixin, models.Model):
         )
 
     def is_waiting_long(self) -> bool:
-        """Queued for a while: no background worker seems to be running."""
-        return (
-            self.status == PrintJobStatus.QUEUED
-            and timezone.now() - self.created_at > QUEUED_TOO_LONG
-        )
+        """Queued for a while (since it was made, or retried): no worker seems to be running."""
+        queued_at = self.heartbeat_at or self.created_at  # retry() sets it to the moment of retry
+        return self.status == PrintJobStatus.QUEUED and timezone.now() - queued_at > QUEUED_TOO_LONG
 
     def can_retry(self) -> bool:
         return self.status == PrintJobStatus.FAILED or self.is_stale()
@@ -158,3 +156,4 @@ class PrintJob(ConcurrentTransitionMixin, models.Model):
         """Queue a failed or stalled job again; finished parts are kept."""
         self.error = ""
         self.finished_at = None
+        self.heartbeat_at = timezone.now()  # the last news of it: queued again, now

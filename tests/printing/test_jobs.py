@@ -243,3 +243,21 @@ def test_job_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("printing:job-list"))
     assert response.content.decode().count("Slips ") >= 30
+
+
+def test_a_retried_job_waits_from_its_retry_before_the_missing_worker_is_mentioned(
+    client, staff, shipments, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(rendering, "render_part", lambda htmls, css: 1 / 0)
+    client.force_login(staff)
+    queue_slips(client, shipments, django_capture_on_commit_callbacks)
+    job = PrintJob.objects.get()
+    assert job.status == PrintJobStatus.FAILED
+    PrintJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=False):  # no worker takes it
+        client.post(reverse("printing:job-retry", args=[job.pk]))
+    page = client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
+    assert "No background worker has taken this job yet" not in page
+    PrintJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    page = client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
+    assert "No background worker has taken this job yet" in page
