@@ -116,6 +116,10 @@ class PrintJob(ConcurrentTransitionMixin, models.Model):
         queued_at = self.heartbeat_at or self.created_at  # retry() sets it to the moment of retry
         return self.status == PrintJobStatus.QUEUED and timezone.now() - queued_at > QUEUED_TOO_LONG
 
+    def pdf_available(self) -> bool:
+        """Done, and its PDF still on disk (job files are kept a week)."""
+        return self.is_done() and bool(self.file) and self.file.storage.exists(self.file.name)
+
     def can_retry(self) -> bool:
         return self.status == PrintJobStatus.FAILED or self.is_stale()
 

@@ -261,3 +261,17 @@ def test_a_retried_job_waits_from_its_retry_before_the_missing_worker_is_mention
     PrintJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
     page = client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
     assert "No background worker has taken this job yet" in page
+
+
+def test_a_job_whose_pdf_is_gone_offers_no_download(
+    client, staff, shipments, media, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    queue_slips(client, shipments, django_capture_on_commit_callbacks)
+    job = PrintJob.objects.get()
+    download = reverse("printing:job-download", args=[job.pk])
+    assert download in client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
+    job.file.storage.delete(job.file.name)  # removed by hand, or lost with the disk
+    detail = client.get(reverse("printing:job-detail", args=[job.pk])).content.decode()
+    assert download not in detail and "no longer kept" in detail
+    assert download not in client.get(reverse("printing:job-list")).content.decode()
