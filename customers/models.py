@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Lower
 
 from purchases.models import Item, Purchase, PurchaseStatus
@@ -60,7 +60,8 @@ def amounts_cancelled(customer_ids) -> dict[int, Decimal]:
 
 
 def attach_purchase_totals(customers) -> None:
-    """Set purchase_count, amount_spent and last_placed_at on each customer, in two queries."""
+    """Set purchase_count, amount_spent, first_placed_at and last_placed_at on each customer, in
+    two queries."""
     customers = list(customers)
     ids = [c.pk for c in customers]
     totals = {
@@ -68,7 +69,7 @@ def attach_purchase_totals(customers) -> None:
         for row in Purchase.objects.filter(customer__in=ids)
         .order_by()
         .values("customer")
-        .annotate(n=Count("pk"), spent=SPENT, last=Max("placed_at"))
+        .annotate(n=Count("pk"), spent=SPENT, first=Min("placed_at"), last=Max("placed_at"))
     }
     cancelled = amounts_cancelled(ids)
     for customer in customers:
@@ -76,6 +77,7 @@ def attach_purchase_totals(customers) -> None:
         customer.purchase_count = row.get("n", 0)
         spent = row.get("spent") or Decimal("0")
         customer.amount_spent = spent - cancelled.get(customer.pk, Decimal("0"))
+        customer.first_placed_at = row.get("first")
         customer.last_placed_at = row.get("last")
 
 

@@ -1,10 +1,8 @@
 """CUSTOMER SERVICE: find a customer (by name, email or mobile), see their purchases, and record
 their GSTIN when they are registered for GST."""
 
-from decimal import Decimal
-
 from django.contrib import messages
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, UpdateView
@@ -14,7 +12,7 @@ from shipments.models import Shipment
 from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
 from .forms import CustomerGstinForm
-from .models import SPENT, Customer, amounts_cancelled, attach_purchase_totals
+from .models import Customer, attach_purchase_totals
 
 VIEW = "customers.view_customer"
 
@@ -56,19 +54,10 @@ class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        purchases = Purchase.objects.filter(customer=self.customer)
-        totals = purchases.aggregate(
-            purchases=Count("pk"),
-            spent=SPENT,
-            first_placed_at=Min("placed_at"),
-            last_placed_at=Max("placed_at"),
-        )
-        cancelled = amounts_cancelled([self.customer.pk]).get(self.customer.pk, Decimal("0"))
-        totals["spent"] = (totals["spent"] or Decimal("0")) - cancelled
+        attach_purchase_totals([self.customer])
         context.update(
             customer=self.customer,
             page_title=self.customer.name,
-            totals=totals,
             can_edit=self.request.user.has_perm(CONFIGURE),
         )
         return context

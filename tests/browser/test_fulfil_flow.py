@@ -11,6 +11,7 @@ from shipments import services
 from shipments.models import HandoverBatch, Shipment, ShipmentStatus
 from tests import factories
 from tests.browser.conftest import login
+from tests.printing.scenario import shipment_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,22 +188,9 @@ def test_viewer_sees_the_queue_but_no_action_buttons(page, shop):
     assert response.status == 403
 
 
-def _shipment_of(purchase, staff, agent, *, awb=None, printed=False):
-    from purchases import services as purchase_services
-
-    Purchase.objects.filter(pk=purchase.pk).update(status=PurchaseStatus.FRAUD_APPROVED)
-    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=staff)
-    shipment = services.shipment_create(purchase_id=purchase.pk, user=staff, agent_id=agent.pk)
-    if awb:
-        services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb=awb)
-    if printed:
-        services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)
-    return shipment
-
-
 def test_printing_from_the_queue_leaves_its_buttons_working(page, shop):
     """The slips open in a new tab; the queue stays usable without a reload."""
-    shipment = _shipment_of(shop["single"], shop["staff"], shop["agent"])
+    shipment = shipment_for(shop["staff"], shop["agent"])
     login(page, "staff")
     page.goto("/shipments/fulfil/?step=print")
     page.wait_for_load_state()
@@ -219,7 +207,7 @@ def test_printing_from_the_queue_leaves_its_buttons_working(page, shop):
 
 def test_hand_over_selected_asks_first(page, shop):
     staff, agent = shop["staff"], shop["agent"]
-    shipment = _shipment_of(shop["single"], staff, agent, awb="70000000002", printed=True)
+    shipment = shipment_for(staff, agent, awb="70000000002", printed=True)
     login(page, "staff")
     page.goto("/shipments/fulfil/?step=handover")
     page.wait_for_load_state()
