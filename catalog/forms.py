@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
+from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import FulfilledBy, Product
 

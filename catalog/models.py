@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from webstore.india import GstRate, validate_hsn_code
+from core.india import GstRate, validate_hsn_code
 
 
 class FulfilledBy(models.TextChoices):

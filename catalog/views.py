@@ -5,19 +5,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from core.panel import ForgivingPaginationMixin, PanelPermissionMixin
+from core.permissions import CONFIGURE, VIEW_PRODUCT, VIEW_PURCHASE
 from purchases.models import Item
-from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
 from .forms import DateRangeForm, ProductFilterForm, ProductForm
 from .models import Product
 from .reports import discount_totals, discounted_items
 
-VIEW = "catalog.view_product"
 RECENT_SALES = 10
 
 
 class ProductListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
-    permission_required = VIEW
+    permission_required = VIEW_PRODUCT
     paginate_by = 50
     template_name = "catalog/product_list.html"
     extra_context = {"page_title": "Products", "active_menu": "catalog"}
@@ -34,7 +34,7 @@ class ProductListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
 
 
 class ProductDetailView(PanelPermissionMixin, DetailView):
-    permission_required = VIEW
+    permission_required = VIEW_PRODUCT
     model = Product
     template_name = "catalog/product_detail.html"
     extra_context = {"active_menu": "catalog"}
@@ -116,7 +116,7 @@ class ProductUpdateView(PanelPermissionMixin, UpdateView):
 class DiscountReportView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
     """PROMOTIONS › Discounts Given: every purchase line sold below its price, with totals."""
 
-    permission_required = "purchases.view_purchase"
+    permission_required = VIEW_PURCHASE
     paginate_by = 50
     template_name = "catalog/discount_report.html"
     extra_context = {"page_title": "Discounts Given", "active_menu": "promotions"}

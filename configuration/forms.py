@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from core.india import GstState, is_valid_gstin, normalise_gstin, normalise_mobile
 from shipments.models import ShippingAgent, tracking_url
-from webstore.india import GstState, is_valid_gstin, normalise_gstin, normalise_mobile
 
 from .models import StoreProfile
 from .numbering import INVOICE_NUMBER_MAX_LENGTH, max_prefix_length, number_preview

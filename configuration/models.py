@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from webstore.india import GstState, validate_gstin, validate_mobile, validate_pin_code
+from core.india import GstState, validate_gstin, validate_mobile, validate_pin_code
 
 
 class StoreProfileQuerySet(models.QuerySet):

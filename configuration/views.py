@@ -7,16 +7,15 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
+from core.panel import PanelPermissionMixin
+from core.permissions import CONFIGURE, VIEW_AGENT, VIEW_STORE_PROFILE
 from shipments.models import Shipment, ShippingAgent
-from webstore.panel import CONFIGURE, PanelPermissionMixin
 
 from .emails import SAMPLE_AWB, customer_email_previews
 from .forms import DocumentPrefixesForm, ShippingAgentForm, StoreProfileForm
 from .models import StoreProfile
 from .numbering import next_numbers
 
-VIEW_PROFILE = "configuration.view_storeprofile"
-VIEW_AGENTS = "shipments.view_shippingagent"
 NOT_SAVED = "Nothing was saved: please correct the marked fields."
 
 
@@ -25,7 +24,7 @@ def _current_profile() -> StoreProfile | None:
 
 
 class StoreProfileView(PanelPermissionMixin, TemplateView):
-    permission_required = VIEW_PROFILE
+    permission_required = VIEW_STORE_PROFILE
     template_name = "configuration/store_profile.html"
     extra_context = {"page_title": "Store Profile", "active_menu": "configuration"}
 
@@ -61,7 +60,7 @@ class StoreProfileUpdateView(PanelPermissionMixin, UpdateView):
 
 
 class ShippingAgentListView(PanelPermissionMixin, ListView):
-    permission_required = VIEW_AGENTS
+    permission_required = VIEW_AGENT
     template_name = "configuration/agent_list.html"
     extra_context = {"page_title": "Shipping Agents", "active_menu": "configuration"}
 
@@ -127,7 +126,7 @@ class PrintedDocumentsView(PanelPermissionMixin, UpdateView):
     extra_context = {"page_title": "Printed Documents", "active_menu": "customization"}
 
     def get_permission_required(self):
-        return (CONFIGURE,) if self.request.method == "POST" else (VIEW_PROFILE,)
+        return (CONFIGURE,) if self.request.method == "POST" else (VIEW_STORE_PROFILE,)
 
     def get_object(self, queryset=None):
         return _current_profile()
@@ -162,7 +161,7 @@ class PrintedDocumentsView(PanelPermissionMixin, UpdateView):
 
 
 class CustomerEmailsView(PanelPermissionMixin, TemplateView):
-    permission_required = VIEW_PROFILE
+    permission_required = VIEW_STORE_PROFILE
     template_name = "configuration/emails.html"
     extra_context = {"page_title": "Customer Emails", "active_menu": "content"}
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from webstore.india import normalise_gstin
+from core.india import normalise_gstin
 
 from .models import Customer
 

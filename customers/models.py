@@ -7,14 +7,14 @@ from django.db import models, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Lower
 
-from purchases.models import Item, Purchase, PurchaseStatus
-from webstore.india import (
+from core.india import (
     gst_state_label,
     normalise_mobile,
     to_paise,
     validate_gstin,
     validate_mobile,
 )
+from purchases.models import Item, Purchase, PurchaseStatus
 
 # Purchases that were never placed or were refused do not count as the customer's spending.
 UNSPENT_STATES = [

@@ -7,18 +7,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, UpdateView
 
+from core.panel import ForgivingPaginationMixin, PanelPermissionMixin
+from core.permissions import CONFIGURE, VIEW_CUSTOMER
 from purchases.models import Purchase
 from shipments.models import Shipment
-from webstore.panel import CONFIGURE, ForgivingPaginationMixin, PanelPermissionMixin
 
 from .forms import CustomerGstinForm
 from .models import Customer, attach_purchase_totals
 
-VIEW = "customers.view_customer"
-
 
 class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
-    permission_required = VIEW
+    permission_required = VIEW_CUSTOMER
     paginate_by = 50
     template_name = "customers/customer_list.html"
     extra_context = {"page_title": "Customers", "active_menu": "customer-service"}
@@ -36,7 +35,7 @@ class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView)
 class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
     """One customer and their purchases, newest first, with where each parcel is."""
 
-    permission_required = VIEW
+    permission_required = VIEW_CUSTOMER
     paginate_by = 25
     template_name = "customers/customer_detail.html"
     extra_context = {"active_menu": "customer-service"}

@@ -1,6 +1,6 @@
 """Refusals of the partner feed, each carrying the machine-readable code the partner is sent."""
 
-from purchases.exceptions import ActionRefused
+from core.exceptions import ActionRefused
 
 
 class FeedRefused(ActionRefused):

@@ -13,8 +13,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from core.exceptions import RoleNotAllowed
+from core.permissions import CONFIGURE
 from purchases.audit import INFIBEAM, audit_record
-from purchases.exceptions import RoleNotAllowed
 from purchases.fulfilment import partner_status_of, purchase_follow_fulfilment
 from purchases.models import Item, Purchase
 from purchases.transitions import run_transition
@@ -32,7 +33,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-CONFIGURE = "configuration.configure_store"
 PAYLOAD_LIMIT = 10_000
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"

@@ -11,13 +11,12 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView
 
-from webstore.panel import ForgivingPaginationMixin
+from core.panel import ForgivingPaginationMixin
+from core.permissions import CONFIGURE, VIEW_PARTNER_FEED, VIEW_REJECTED_EVENTS
 
 from . import feed, services
 from .exceptions import FeedRefused
 from .models import PartnerEvent, PartnerFeedSettings, RejectedPartnerEvent, RejectionReason
-
-CONFIGURE = "configuration.configure_store"
 
 
 @method_decorator([csrf_exempt, login_not_required], name="dispatch")
@@ -77,7 +76,7 @@ def _read_limited_body(request) -> bytes:
 class PartnerFeedSettingsView(PermissionRequiredMixin, TemplateView):
     """Where the feed is and how it is signed; the secret itself only for the Owner."""
 
-    permission_required = "partners.view_partnerfeedsettings"
+    permission_required = VIEW_PARTNER_FEED
     template_name = "partners/settings.html"
     extra_context = {"page_title": "Partner Feed", "active_menu": "configuration"}
 
@@ -119,7 +118,7 @@ class PartnerFeedSecretRotateView(PermissionRequiredMixin, View):
 class RejectedPartnerEventListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Every refused request or event, newest first, with what was received."""
 
-    permission_required = "partners.view_rejectedpartnerevent"
+    permission_required = VIEW_REJECTED_EVENTS
     paginate_by = 50
     template_name = "partners/rejected_list.html"
     extra_context = {"page_title": "Rejected Partner Events", "active_menu": "configuration"}

@@ -4,7 +4,7 @@ Why it is built this way (measured in scripts/bench_documents.py):
 - one WeasyPrint document of a thousand labels keeps every page's layout in memory until the end;
   parts of a few dozen documents keep memory flat whatever the count;
 - WeasyPrint is pure Python for layout, so parts are rendered by one process per core;
-- the worker processes come from a forkserver that has imported WeasyPrint once (printing.pdf
+- the worker processes come from a forkserver that has imported WeasyPrint once (core.pdf
   imports no Django), so starting them is cheap and they inherit no database connection or thread;
 - the parent builds each part's HTML just before it is needed and keeps at most two parts per worker
   in flight, so neither HTML nor PDF bytes pile up in memory;
@@ -26,12 +26,12 @@ import pypdfium2
 from django.conf import settings
 
 from configuration.models import StoreProfile
+from core.pdf import render_part
 from purchases import documents as tax_documents
 from purchases.models import CreditNote, Invoice
 from shipments import documents as shipment_documents
 
 from .models import DocumentSet
-from .pdf import render_part
 from .selection import CREDIT_NOTE, INVOICE, Ref, Selection
 
 # Documents per part: enough to share fonts and start-up, few enough to keep memory flat.
@@ -106,7 +106,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: children are forked from a clean server process that preloaded WeasyPrint, not
     # from this one, so they share no database connection, lock or thread with it: nothing to close.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["printing.pdf"])
+    context.set_forkserver_preload(["core.pdf"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=20)
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from purchases.exceptions import InvalidInput, NotFound
+from core.exceptions import InvalidInput, NotFound
+from core.panel import MAX_ID
 from purchases.models import CreditNote, Invoice, Purchase
 from shipments.models import HandoverBatch, Shipment, ShipmentStatus
-from webstore.panel import MAX_ID
 
 from .models import DocumentSet, SlipLayout
 

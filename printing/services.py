@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import ActionRefused, NotFound, RoleNotAllowed, TransitionNotAllowed
+from core.permissions import PRINT
 from purchases.audit import audit_record
-from purchases.exceptions import ActionRefused, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.models import CreditNote, Invoice
 from shipments.models import HandoverBatch
 from shipments.services import shipment_record_slip_printed
@@ -25,7 +26,6 @@ from . import rendering
 from .models import PrintJob, PrintJobStatus
 from .selection import CREDIT_NOTE, INVOICE, MANIFEST, SLIP, Ref, Selection, select_documents
 
-PRINT = "purchases.print_documents"
 MAX_DIRECT = 20
 RECORD_BATCH = 50
 KEEP_JOB_FILES = dt.timedelta(days=7)

@@ -13,15 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from purchases.exceptions import ActionRefused
-from webstore.panel import ForgivingPaginationMixin
+from core.exceptions import ActionRefused
+from core.panel import ForgivingPaginationMixin
+from core.permissions import PRINT, VIEW_PRINT_JOBS
 
 from . import services
 from .models import PrintJob
 from .selection import select_documents
-
-PRINT = services.PRINT
-VIEW_JOBS = "printing.view_printjob"
 
 
 def safe_next(request, default: str) -> str:
@@ -71,7 +69,7 @@ class PrintView(PermissionRequiredMixin, View):
 
 
 class PrintJobListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
-    permission_required = VIEW_JOBS
+    permission_required = VIEW_PRINT_JOBS
     raise_exception = True
     paginate_by = 50
     template_name = "printing/job_list.html"
@@ -80,7 +78,7 @@ class PrintJobListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListVi
 
 
 class PrintJobDetailView(PermissionRequiredMixin, DetailView):
-    permission_required = VIEW_JOBS
+    permission_required = VIEW_PRINT_JOBS
     raise_exception = True
     template_name = "printing/job_detail.html"
     context_object_name = "job"
@@ -96,7 +94,7 @@ class PrintJobDetailView(PermissionRequiredMixin, DetailView):
 class PrintJobStatusView(PermissionRequiredMixin, View):
     """A small JSON answer that the job page polls for its progress bar."""
 
-    permission_required = VIEW_JOBS
+    permission_required = VIEW_PRINT_JOBS
     raise_exception = True
 
     def get(self, request, pk):

@@ -1,7 +1,7 @@
 """GST tax invoices and credit notes as PDF, rendered only from the content frozen at issue.
 
 Nothing here reads a product, a price or the store profile: a reprint shows what was issued.
-Rendering is reproducible (see printing.pdf), so a reprint of the same document is the same bytes.
+Rendering is reproducible (see core.pdf), so a reprint of the same document is the same bytes.
 """
 
 from decimal import Decimal
@@ -9,8 +9,8 @@ from functools import cache
 
 from django.template.loader import get_template, render_to_string
 
-from printing.pdf import write_pdf
-from webstore.india import format_inr
+from core.india import format_inr
+from core.pdf import write_pdf
 
 from .models import CreditNote, Invoice
 
@@ -19,7 +19,7 @@ TEMPLATE = "pdf/tax_document.html"
 
 @cache
 def stylesheet() -> str:
-    """The invoice stylesheet's text (parsed once per process by printing.pdf)."""
+    """The invoice stylesheet's text (parsed once per process by core.pdf)."""
     return get_template("pdf/tax_document.css").template.source
 
 

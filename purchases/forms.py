@@ -2,7 +2,7 @@
 
 from django import forms
 
-from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
+from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
 REASON_MAX_LENGTH = 1000
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from num2words import num2words
 
 from configuration.models import StoreProfile
-from webstore.india import PAISE, GstState, to_paise
+from core.exceptions import InvalidInput
+from core.india import PAISE, GstState, to_paise
 
-from .exceptions import InvalidInput
 from .models import CreditNote, DocumentSeries, Item, Purchase
 
 NUMBER_DIGITS = 6

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from webstore.html import COD_BADGE, PREPAID_BADGE, e
-from webstore.india import format_inr
-from webstore.panel import detail_url_prefix
-from webstore.templatetags.money import IST_FORMAT
+from core.html import COD_BADGE, PREPAID_BADGE, e
+from core.india import format_inr
+from core.panel import detail_url_prefix
+from core.templatetags.money import IST_FORMAT
 
 from .models import PartnerStatus, PaymentMethod, PurchaseKind, PurchaseStatus
 

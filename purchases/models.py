@@ -14,10 +14,8 @@ from django.db.models.functions import Lower
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import FulfilledBy
-from webstore.india import MOBILE_RE, GstRate, GstState, normalise_mobile, validate_pin_code
-
-FULFIL = "purchases.fulfil_purchase"
-CANCEL = "purchases.cancel_purchase"
+from core.india import MOBILE_RE, GstRate, GstState, normalise_mobile, validate_pin_code
+from core.permissions import CANCEL, FULFIL
 
 
 class PurchaseStatus(models.TextChoices):

@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from configuration.models import StoreProfile
+from core.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
+from core.permissions import CANCEL
 
 from .audit import audit_record
-from .exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from .fulfilment import purchase_follow_fulfilment
 from .invoicing import allocate_number, credit_note_content, document_content
-from .models import CANCEL, CreditNote, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
+from .models import CreditNote, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .transitions import run_transition
 
 

@@ -3,8 +3,9 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django_fsm import can_proceed, has_transition_perm
 
+from core.exceptions import RoleNotAllowed, TransitionNotAllowed
+
 from .audit import SYSTEM, audit_record
-from .exceptions import RoleNotAllowed, TransitionNotAllowed
 
 
 def transition_label(method) -> str:

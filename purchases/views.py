@@ -18,19 +18,18 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
+from core.panel import PanelPermissionMixin, page_number
+from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
 from shipments.models import ShipmentItem, ShipmentStatus
-from webstore.panel import PanelPermissionMixin, page_number
 
 from . import services
 from .audit import INFIBEAM
-from .exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
 from .exports import csv_lines
 from .filters import PurchaseFilter
 from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
 from .list_rows import page_rows, rows_html
 from .models import (
-    CANCEL,
-    FULFIL,
     CreditNote,
     Invoice,
     ItemStatus,
@@ -39,8 +38,6 @@ from .models import (
     PurchaseStatus,
 )
 
-VIEW = "purchases.view_purchase"
-PRINT = "purchases.print_documents"
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # counts stop here and show as "1,000+"
 
@@ -123,7 +120,7 @@ class ListPage:
 class PurchaseListView(PanelPermissionMixin, TemplateView):
     """All purchases, a tab per state with its count, filtered, searched, sorted, paged, or CSV."""
 
-    permission_required = VIEW
+    permission_required = VIEW_PURCHASE
     template_name = "purchases/purchase_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -281,7 +278,7 @@ def timeline_of(purchase: Purchase) -> list:
 class PurchaseDetailView(PanelPermissionMixin, DetailView):
     """Everything about one purchase, and the actions this user may take on it now."""
 
-    permission_required = VIEW
+    permission_required = VIEW_PURCHASE
     template_name = "purchases/purchase_detail.html"
     # The items are prefetched: the transitions' conditions ask about them too.
     queryset = Purchase.objects.for_detail().prefetch_related("items")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from purchases.exceptions import InvalidInput, NotFound
+from core.exceptions import InvalidInput, NotFound
 
 from .bulk import BulkReport, run_bulk
 from .models import Shipment, ShipmentStatus

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import DatabaseError, transaction
 
-from purchases.exceptions import ActionRefused
+from core.exceptions import ActionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from django.template.loader import get_template, render_to_string
 from PIL import Image
 
 from configuration.models import StoreProfile
-from printing.pdf import write_pdf
-from webstore.india import format_inr
-from webstore.templatetags.money import weight
+from core.india import format_inr
+from core.pdf import write_pdf
+from core.templatetags.money import weight
 
 from .models import HandoverBatch, Shipment
 

@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.panel import DAY_OUT_OF_RANGE, day_in_range
 from purchases.models import Purchase
-from webstore.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import Shipment, ShipmentStatus, ShippingAgent
 from .services import normalise_awb

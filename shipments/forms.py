@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from webstore.india import normalise_mobile, validate_mobile
+from core.india import normalise_mobile, validate_mobile
 
 from .awb_csv import MAX_BYTES, CsvProblem, read_awb_csv
 from .models import ShippingAgent

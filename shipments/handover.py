@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
-from purchases.models import FULFIL
-from webstore.india import normalise_mobile, validate_mobile
+from core.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
+from core.india import normalise_mobile, validate_mobile
+from core.permissions import FULFIL
 
 from .models import HandoverBatch, Shipment, ShipmentStatus, ShippingAgent
 from .services import lock_shipment, normalise_awb, shipment_hand_over

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from purchases.models import FULFIL
+from core.permissions import CANCEL, FULFIL
 
 
 def validate_tracking_url_template(value: str) -> None:
@@ -265,7 +265,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=ACTIVE_SHIPMENT_STATES,
         target=ShipmentStatus.CANCELLED,
-        permission="purchases.cancel_purchase",
+        permission=CANCEL,
     )
     def cancel(self):
         """Cancelled before handover; its items go back to be shipped or cancelled."""

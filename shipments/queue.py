@@ -11,8 +11,8 @@ from typing import Literal
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
+from core.panel import page_number
 from purchases.models import Purchase
-from webstore.panel import page_number
 
 from .models import Shipment, ShipmentItem
 from .queue_rows import RowUrls, purchase_rows, shipment_rows

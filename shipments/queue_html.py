@@ -5,7 +5,7 @@ a millisecond, so a page of 25 rows took 30 % longer than a page of 7 and a page
 in the template alone (`make bench`). Here a row is one f-string. fulfil.html keeps the rest of the
 page (tabs, bulk bar, table head) and places these rows; their markup lives here alone.
 
-Escaping (webstore/html.py): every value that comes from a person or another system (names,
+Escaping (core/html.py): every value that comes from a person or another system (names,
 addresses, item names, couriers, AWBs, references, tracking URLs) goes through `e()`. The values
 the queue makes itself from numbers (keys, the URLs built from them, amounts, dates, ages, weights;
 see queue_rows.py) hold only digits, letters and punctuation that HTML does not interpret and are
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
-from webstore.html import COD_BADGE, PREPAID_BADGE, e
+from core.html import COD_BADGE, PREPAID_BADGE, e
 
 from .queue_rows import PurchaseRow, ShipmentRow
 from .services import AWB_TYPED_MAX_LENGTH

@@ -17,9 +17,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.india import format_inr
+from core.templatetags.money import IST_FORMAT, weight
 from purchases.models import Item, PaymentMethod, PurchaseKind
-from webstore.india import format_inr
-from webstore.templatetags.money import IST_FORMAT, weight
 
 from .models import ShipmentItem, pattern_in_words, tracking_url
 

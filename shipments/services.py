@@ -9,14 +9,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
+from core.india import PAISE
+from core.permissions import FULFIL
 from purchases.audit import audit_record
-from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
 from purchases.fulfilment import purchase_follow_fulfilment
 from purchases.invoicing import amount_payable
-from purchases.models import FULFIL, Item, Purchase
+from purchases.models import Item, Purchase
 from purchases.services import lock_purchase
 from purchases.transitions import run_transition
-from webstore.india import PAISE
 
 from .models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
 from .notifications import send_handover_email

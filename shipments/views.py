@@ -18,10 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from core.exceptions import ActionRefused, InvalidInput
+from core.panel import MAX_ID, detail_url_prefix
+from core.permissions import FULFIL, PRINT, VIEW_PURCHASE, VIEW_SHIPMENT
 from purchases import services as purchase_services
-from purchases.exceptions import ActionRefused, InvalidInput
 from purchases.models import AuditEntry, Purchase
-from webstore.panel import MAX_ID, detail_url_prefix
 
 from . import services
 from .awb_csv import record_awb_lines
@@ -46,10 +47,6 @@ from .queue import STEPS, decorate_shipments, page_of, step_counts, step_for
 from .queue_html import RowOptions, rows_html
 from .queue_rows import RowUrls
 
-VIEW_PURCHASE = "purchases.view_purchase"
-VIEW_SHIPMENT = "shipments.view_shipment"
-FULFIL = "purchases.fulfil_purchase"
-PRINT = "purchases.print_documents"
 REPORT_KEY = "shipments.bulk_report"
 REFUSED_AWBS_KEY = "shipments.refused_awbs"
 LAST_SCAN_KEY = "shipments.last_scan"

@@ -6,13 +6,14 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from accounts.roles import ensure_roles
 from catalog.models import FulfilledBy, Product
 from configuration.models import StoreProfile
+from core.india import GstState
+from core.permissions import OWNER, STAFF, VIEWER
 from customers.models import Customer
 from purchases.models import Address, Item, PaymentMethod, Purchase, PurchaseKind, PurchaseStatus
 from shipments.models import ShippingAgent
-from webstore.india import GstState
-from webstore.roles import OWNER, STAFF, VIEWER, ensure_roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import auth, views
+from accounts import login
+
+from . import views
 
 ACCOUNTS_MENU = {"active_menu": "accounts"}
 
@@ -10,8 +12,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("menu/<slug:slug>/", views.MenuView.as_view(), name="menu"),
     path("health/", views.health, name="health"),
-    path("accounts/login/", auth.RateLimitedLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", login.RateLimitedLoginView.as_view(), name="login"),
+    path("accounts/logout/", login.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(extra_context=ACCOUNTS_MENU),
@@ -29,6 +31,6 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("customers/", include("customers.urls")),
     path("configuration/", include("configuration.urls")),
-    path("users/", include("webstore.accounts_urls")),
+    path("users/", include("accounts.urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django_fsm
-import webstore.india
+import core.india
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                     "pin_code",
                     models.CharField(
                         max_length=6,
-                        validators=[webstore.india.validate_pin_code],
+                        validators=[core.india.validate_pin_code],
                         verbose_name="PIN code",
                     ),
                 ),

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
+from core.exceptions import ActionRefused
 from partners.services import partner_events_apply
 from purchases import services as purchase_services
-from purchases.exceptions import ActionRefused
 from purchases.models import AuditEntry, CreditNote, Invoice, Item, Purchase, PurchaseStatus
 from shipments.models import Shipment, ShipmentItem
 from tests.partners.conftest import event

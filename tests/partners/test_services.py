@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections
 
+from core.exceptions import RoleNotAllowed
 from partners import services
 from partners.models import PartnerEvent, PartnerFeedSettings, RejectedPartnerEvent
-from purchases.exceptions import RoleNotAllowed
 from purchases.models import Item, ItemStatus, PartnerStatus, Purchase, PurchaseStatus
 from tests import factories
 from tests.partners.conftest import event

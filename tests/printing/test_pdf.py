@@ -1,4 +1,4 @@
-"""printing.pdf: HTML to PDF with our own small user-agent stylesheet (printing/print_ua.css), read
+"""core.pdf: HTML to PDF with our own small user-agent stylesheet (core/print_ua.css), read
 by the XML parser when the document is well-formed."""
 
 import io
@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from configuration.models import StoreProfile
-from printing import pdf
+from core import pdf
 from purchases import documents as purchase_documents
 from shipments import documents as shipment_documents
 

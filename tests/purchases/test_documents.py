@@ -15,7 +15,9 @@ from pypdf import PdfReader
 
 from catalog.models import Product
 from configuration.models import StoreProfile
-from printing.pdf import write_pdf
+from core.exceptions import InvalidInput
+from core.india import format_inr, is_valid_gstin
+from core.pdf import write_pdf
 from purchases import services
 from purchases.documents import (
     AMOUNT_COLUMNS_MINIMUM_MM,
@@ -25,13 +27,11 @@ from purchases.documents import (
     stylesheet,
     tax_document_html,
 )
-from purchases.exceptions import InvalidInput
 from purchases.invoicing import amount_in_words, financial_year_of, shipping_line
 from purchases.models import DocumentSeries, Invoice, Item, PurchaseStatus
 from tests import factories
 from tests.printing.pdfcheck import page_texts, text_of
 from tests.printing.scenario import invoiced_purchase
-from webstore.india import format_inr, is_valid_gstin
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django_fsm import TransitionNotAllowed as FsmTransitionNotAllowed
 
+from core.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
 from purchases import services
-from purchases.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
 from tests import factories
 

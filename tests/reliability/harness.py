@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
 
-from purchases.exceptions import ActionRefused
+from core.exceptions import ActionRefused
 from purchases.models import AuditEntry, CreditNote, DocumentSeries, Invoice, Item
 from shipments.models import ACTIVE_SHIPMENT_STATES, Shipment, ShipmentItem
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from webstore.roles import OWNER, STAFF, VIEWER
+from core.permissions import OWNER, STAFF, VIEWER
 
 from . import matrix
 from .figures import record

@@ -9,8 +9,8 @@ thread that did not win must have been told why (an ActionRefused, never a raw d
 import pytest
 from django.core import mail
 
+from core.exceptions import InvalidInput, TransitionNotAllowed
 from purchases import services as purchase_services
-from purchases.exceptions import InvalidInput, TransitionNotAllowed
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
 from shipments import services as shipment_services
 from shipments.models import Shipment, ShipmentStatus

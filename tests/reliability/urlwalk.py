@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from core.permissions import VIEWER
 from partners.models import PartnerFeedSettings
 from printing import services as print_services
 from printing.selection import select_documents
@@ -23,7 +24,6 @@ from purchases.models import PurchaseStatus
 from shipments import services as shipment_services
 from shipments.models import HandoverBatch
 from tests import factories
-from webstore.roles import VIEWER
 
 PLACEHOLDER_ID = 987654321
 QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

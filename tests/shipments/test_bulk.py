@@ -3,8 +3,8 @@
 import pytest
 from django.db import DatabaseError
 
+from core.exceptions import InvalidInput
 from customers.models import Customer
-from purchases.exceptions import InvalidInput
 from shipments.bulk import DONE, FAILED, REFUSED, BulkReport, run_bulk
 from tests import factories
 

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from core.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
 from purchases import services as purchase_services
-from purchases.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
 from purchases.models import PurchaseStatus
 from shipments import services
 from shipments.models import ShipmentStatus

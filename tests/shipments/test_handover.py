@@ -4,14 +4,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
+from core.india import format_inr
 from purchases import services as purchase_services
-from purchases.exceptions import InvalidInput, NotFound, TransitionNotAllowed
 from purchases.models import PaymentMethod, PurchaseStatus
 from shipments import services
 from shipments.handover import handover_batch_close, handover_scan
 from shipments.models import HandoverBatch, ShipmentStatus
 from tests import factories
-from webstore.india import format_inr
 
 pytestmark = pytest.mark.django_db
 

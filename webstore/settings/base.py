@@ -19,7 +19,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "webstore",
+    "accounts",
     "configuration",
     "catalog",
     "customers",
@@ -55,7 +57,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "webstore.context_processors.panel",
             ],
-            "builtins": ["webstore.templatetags.money"],
+            "builtins": ["core.templatetags.money"],
         },
     },
 ]
@@ -109,7 +111,7 @@ MEDIA_URL = "media/"
 # (prod.py) so that they share the login-failure counts.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Login attempts (webstore/auth.py): this many failures per username and address in the window
+# Login attempts (accounts/login.py): this many failures per username and address in the window
 # lock further attempts out until the window ends.
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW = 15 * 60

@@ -2,6 +2,9 @@
 
 from .base import *  # noqa: F403
 
+# The demo store (`manage.py seed_demo`): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

@@ -44,7 +44,7 @@ STORAGES = {
 
 TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
 
-# Several servers must share the login-failure counts (webstore/auth.py): give them one Redis.
+# Several servers must share the login-failure counts (accounts/login.py): give them one Redis.
 if os.environ.get("REDIS_URL", "").strip():
     CACHES = {
         "default": {

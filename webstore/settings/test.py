@@ -2,6 +2,9 @@
 
 from .base import *  # noqa: F403
 
+# The demo store (`manage.py seed_demo`): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]

@@ -16,15 +16,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.exceptions import ActionRefused
+from core.permissions import PRINT
 from printing import rendering
 from printing.models import DocumentSet, SlipLayout
 from printing.selection import select_documents
 from printing.services import RECORD_BATCH, documents_record_printed
-from purchases.exceptions import ActionRefused
 from purchases.models import Purchase, PurchaseStatus
 from shipments.models import HandoverBatch, Shipment, ShipmentStatus
-
-PRINT = "purchases.print_documents"
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from webstore.india import (
+from core.india import (
     GSTIN_ALPHABET,
     format_inr,
     format_inr_with_babel,

@@ -3,10 +3,10 @@
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
 
-from purchases.exceptions import InvalidInput, NotFound, RoleNotAllowed
+from core.exceptions import InvalidInput, NotFound, RoleNotAllowed
+from core.permissions import CONFIGURE, OWNER, STAFF, VIEWER
 
-from .panel import CONFIGURE
-from .roles import OWNER, STAFF, VIEWER, ensure_roles
+from .roles import ensure_roles
 
 ROLES = [OWNER, STAFF, VIEWER]
 

@@ -6,9 +6,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from .roles import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
+from .permissions import role_needed_message
 
-CONFIGURE = "configuration.configure_store"
 MAX_PAGE = 10_000  # a larger ?page= is read as this one
 MAX_ID = 2**63 - 1  # the largest key the database holds: a larger "id" would crash the query
 
@@ -40,32 +39,6 @@ def detail_url_prefix(name: str) -> str:
     if not url.endswith("/0/"):
         raise ValueError(f"{name} does not end with its primary key.")
     return url[:-2]
-
-
-def roles_holding(permission: str) -> list[str]:
-    """The roles whose group is given `permission` (from the roles table, no query)."""
-    app_label, _, codename = permission.partition(".")
-    is_view = codename.startswith("view_") and app_label in PANEL_APPS
-    return [
-        role
-        for role, codes in ROLE_PERMISSIONS.items()
-        if permission in codes or (is_view and VIEW_ONLY in codes)
-    ]
-
-
-def role_needed_message(permissions) -> str:
-    """'This needs the Owner role.' for the permissions a page or action requires."""
-    if isinstance(permissions, str):
-        permissions = [permissions]
-    roles = None
-    for permission in permissions:
-        holding = roles_holding(permission)
-        roles = holding if roles is None else [r for r in roles if r in holding]
-    if not roles:
-        return "Your role does not allow this. Ask the store owner."
-    names = " or ".join(roles)
-    plural = "role" if len(roles) == 1 else "roles"
-    return f"This needs the {names} {plural}. Ask the store owner if you should have it."
 
 
 class PanelPermissionMixin(PermissionRequiredMixin):

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from catalog.models import Product
 from configuration.models import StoreProfile
+from core.india import GstState, to_paise
 from customers.models import Customer, CustomerNameWord, name_words
 from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
@@ -51,7 +52,6 @@ from shipments.models import (
     ShippingAgent,
 )
 from shipments.services import cod_to_collect
-from webstore.india import GstState, to_paise
 
 from . import names, places
 from . import plan as p

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from accounts.services import role_of
 from tests import factories
-from webstore.accounts_services import role_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,18 +7,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from purchases.exceptions import ActionRefused
+from core.exceptions import ActionRefused
+from core.panel import PanelPermissionMixin
+from core.permissions import CONFIGURE, VIEW_PURCHASE
 
-from . import accounts_services as services
-from .accounts_forms import ROLE_CHOICES, ROLE_HELP, UserAddForm
-from .panel import CONFIGURE, PanelPermissionMixin
+from . import services
+from .forms import ROLE_CHOICES, ROLE_HELP, UserAddForm
 
 # Seeing colleagues and their roles is part of using the panel; every role may.
-VIEW = "purchases.view_purchase"
 
 
 class UserListView(PanelPermissionMixin, ListView):
-    permission_required = VIEW
+    permission_required = VIEW_PURCHASE
     template_name = "accounts/user_list.html"
     extra_context = {
         "page_title": "Users and Roles",

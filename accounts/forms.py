@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
-from .accounts_services import ROLES
+from .services import ROLES
 
 ROLE_CHOICES = [(role, role) for role in ROLES]
 ROLE_HELP = {

@@ -2,10 +2,10 @@
 
 from stdnum import luhn
 
-from webstore.india import GSTIN_ALPHABET
+from core.india import GSTIN_ALPHABET
 
 # GSTIN = state code + PAN + entity number + "Z" + a check character, which is Luhn mod 36 over
-# the other fourteen (webstore.india.is_valid_gstin checks it that way; this computes it).
+# the other fourteen (core.india.is_valid_gstin checks it that way; this computes it).
 STORE_STATE = "27"  # Maharashtra
 STORE_PAN = "AAKCK7316R"  # C: a company; K: the first letter of its name
 
@@ -31,7 +31,7 @@ STORE_PROFILE = {
 }
 
 DEMO_PASSWORD = "webstore"
-# username, first name, last name, role (webstore.roles group), email
+# username, first name, last name, role (accounts.roles group), email
 DEMO_USERS = [
     ("owner", "Meera", "Kulkarni", "Owner", "meera@kaverihome.in"),
     ("staff", "Rahul", "Patil", "Staff", "rahul@kaverihome.in"),

@@ -16,12 +16,12 @@ from django.contrib.auth.models import Group, User
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from accounts.roles import ensure_roles
 from catalog.models import FulfilledBy, Product
 from configuration.models import StoreProfile
 from customers.models import Customer
 from purchases.models import AuditEntry, CreditNote, DocumentSeries, Invoice, Purchase
 from shipments.models import HandoverBatch, Shipment, ShippingAgent
-from webstore.roles import ensure_roles
 
 from .build import COLUMNS, StoreBuilder
 from .catalogue import INFIBEAM_PRODUCTS, OWN_PRODUCTS

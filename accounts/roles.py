@@ -1,36 +1,13 @@
-"""The three roles as Django groups, and the permissions each one holds (README has the table)."""
+"""The three roles as Django groups, made from core.permissions.ROLE_PERMISSIONS."""
 
-OWNER, STAFF, VIEWER = "Owner", "Staff", "Viewer"
+from django.apps import apps as installed_apps
+from django.contrib.auth.management import create_permissions
 
-PANEL_APPS = [
-    "configuration",
-    "catalog",
-    "customers",
-    "purchases",
-    "shipments",
-    "partners",
-    "printing",
-]
-
-VIEW_ONLY = "view"  # every view_* permission of the panel apps
-
-ROLE_PERMISSIONS = {
-    OWNER: [
-        VIEW_ONLY,
-        "purchases.fulfil_purchase",
-        "purchases.cancel_purchase",
-        "purchases.print_documents",
-        "configuration.configure_store",
-    ],
-    STAFF: [VIEW_ONLY, "purchases.fulfil_purchase", "purchases.print_documents"],
-    VIEWER: [VIEW_ONLY],
-}
+from core.permissions import PANEL_APPS, ROLE_PERMISSIONS, VIEW_ONLY
 
 
 def sync_roles(apps, schema_editor=None) -> None:
     """Create or update the groups; used by migrations so every database has the roles."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         # Migration states' app configs have no models module, which create_permissions skips.
         original = getattr(app_config, "models_module", None)
@@ -61,6 +38,4 @@ def sync_roles(apps, schema_editor=None) -> None:
 
 def ensure_roles() -> None:
     """Make the groups exist now (tests that flush the database, seed_demo)."""
-    from django.apps import apps
-
-    sync_roles(apps)
+    sync_roles(installed_apps)

@@ -4,9 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.seed import DemoRefused, refuse_in_production, seed_demo_store
+from demo.store import DEMO_PASSWORD, DEMO_USERS
 from purchases.models import Purchase, PurchaseStatus
-from webstore.demo.seed import DemoRefused, refuse_in_production, seed_demo_store
-from webstore.demo.store import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from webstore.india import format_inr
+from core.india import format_inr
 
 register = template.Library()
 
