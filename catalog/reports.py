@@ -7,15 +7,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum, Val
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from purchases.models import Item, PurchaseStatus
-
-# A discount counts as given once the purchase is placed, and stops counting if it was refused.
-NOT_GIVEN_STATES = [
-    PurchaseStatus.IN_CHECKOUT,
-    PurchaseStatus.FROZEN,
-    PurchaseStatus.FRAUD_DENIED,
-    PurchaseStatus.CANCELLED,
-]
+from purchases.models import NOT_SOLD_STATES, Item
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -28,7 +20,7 @@ def discounted_items(*, start: dt.date | None = None, end: dt.date | None = None
     """Lines sold with a discount on purchases placed from `start` to `end` (IST, both included)."""
     items = (
         Item.objects.filter(discount__gt=0)
-        .exclude(purchase__status__in=NOT_GIVEN_STATES)
+        .exclude(purchase__status__in=NOT_SOLD_STATES)
         .select_related("purchase", "purchase__customer")
         .annotate(
             gross_value=ExpressionWrapper(F("unit_price") * F("quantity"), output_field=MONEY),

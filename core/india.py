@@ -3,7 +3,6 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum import luhn
@@ -91,11 +90,6 @@ def format_inr(amount: Decimal | int | float | str | None) -> str:
         groups.insert(0, head[-2:])
         head = head[:-2]
     return f"{sign}₹{','.join([*groups, tail])}.{int(paise):02d}"
-
-
-def format_inr_with_babel(amount: Decimal) -> str:
-    """The reference format_inr must agree with."""
-    return format_currency(Decimal(amount), "INR", locale="en_IN")
 
 
 GSTIN_RE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")

@@ -1,28 +1,13 @@
 """The people who buy from the store."""
 
 import re
-from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Q
 from django.db.models.functions import Lower
 
-from core.india import (
-    gst_state_label,
-    normalise_mobile,
-    to_paise,
-    validate_gstin,
-    validate_mobile,
-)
-from purchases.models import Item, Purchase, PurchaseStatus
+from core.india import gst_state_label, normalise_mobile, validate_gstin, validate_mobile
 
-# Purchases that were never placed or were refused do not count as the customer's spending.
-UNSPENT_STATES = [
-    PurchaseStatus.IN_CHECKOUT,
-    PurchaseStatus.FROZEN,
-    PurchaseStatus.FRAUD_DENIED,
-    PurchaseStatus.CANCELLED,
-]
 MIN_MOBILE_DIGITS = 3
 
 
@@ -37,48 +22,6 @@ class CustomerQuerySet(models.QuerySet):
         if len(digits) >= MIN_MOBILE_DIGITS and not any(c.isalpha() for c in text):
             match |= Q(mobile__contains=digits)
         return self.filter(match)
-
-
-SPENT = Sum("grand_total", filter=~Q(status__in=UNSPENT_STATES))  # placed, not refused or cancelled
-
-
-def amounts_cancelled(customer_ids) -> dict[int, Decimal]:
-    """What the items cancelled on each customer's purchases still counted as spent were worth,
-    tax included (own items, before or after invoicing, and Infibeam's): spending is SPENT less
-    this. One query, for the few cancelled lines."""
-    counted = Purchase.objects.filter(customer__in=customer_ids).exclude(status__in=UNSPENT_STATES)
-    fields = ("unit_price", "quantity", "discount", "gst_rate", "cancelled_quantity")
-    rows = Item.objects.filter(
-        purchase__in=counted.values("pk"), cancelled_quantity__gt=0
-    ).values_list("purchase__customer", *fields)
-    totals: dict[int, Decimal] = {}
-    for customer, *values in rows:
-        item = Item(**dict(zip(fields, values, strict=True)))
-        worth = item.value_of(item.cancelled_quantity)
-        totals[customer] = totals.get(customer, Decimal("0")) + worth
-    return {customer: to_paise(total) for customer, total in totals.items()}
-
-
-def attach_purchase_totals(customers) -> None:
-    """Set purchase_count, amount_spent, first_placed_at and last_placed_at on each customer, in
-    two queries."""
-    customers = list(customers)
-    ids = [c.pk for c in customers]
-    totals = {
-        row["customer"]: row
-        for row in Purchase.objects.filter(customer__in=ids)
-        .order_by()
-        .values("customer")
-        .annotate(n=Count("pk"), spent=SPENT, first=Min("placed_at"), last=Max("placed_at"))
-    }
-    cancelled = amounts_cancelled(ids)
-    for customer in customers:
-        row = totals.get(customer.pk, {})
-        customer.purchase_count = row.get("n", 0)
-        spent = row.get("spent") or Decimal("0")
-        customer.amount_spent = spent - cancelled.get(customer.pk, Decimal("0"))
-        customer.first_placed_at = row.get("first")
-        customer.last_placed_at = row.get("last")
 
 
 class Customer(models.Model):

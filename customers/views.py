@@ -10,10 +10,11 @@ from django.views.generic import ListView, UpdateView
 from core.panel import ForgivingPaginationMixin, PanelPermissionMixin
 from core.permissions import CONFIGURE, VIEW_CUSTOMER
 from purchases.models import Purchase
+from purchases.spending import attach_purchase_totals
 from shipments.models import Shipment
 
 from .forms import CustomerGstinForm
-from .models import Customer, attach_purchase_totals
+from .models import Customer
 
 
 class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):

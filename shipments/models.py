@@ -215,9 +215,6 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     def is_awaiting_handover(self) -> bool:
         return self.status == ShipmentStatus.SHIPPED
 
-    def is_handed_over(self) -> bool:
-        return self.status == ShipmentStatus.COMPLETE
-
     @property
     def barcode_value(self) -> str:
         """What the slip's barcode carries: the AWB once recorded, the reference before."""
