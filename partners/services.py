@@ -15,19 +15,16 @@ from django_fsm import ConcurrentTransition
 
 from core.exceptions import RoleNotAllowed
 from core.permissions import CONFIGURE
-from purchases.audit import INFIBEAM, audit_record
-from purchases.fulfilment import partner_status_of, purchase_follow_fulfilment
+from purchases.journal import DatabaseJournal
 from purchases.models import Item, Purchase
-from purchases.transitions import run_transition
 
-from . import feed
+from . import feed, rules
 from .exceptions import FeedRefused
 from .models import (
     PartnerEvent,
     PartnerFeedSettings,
     RejectedPartnerEvent,
     RejectionReason,
-    ReportKind,
     new_secret,
 )
 
@@ -287,25 +284,19 @@ def _check_applicable(report: feed.PartnerReport, item: Item, purchase: Purchase
 
 def _move(report: feed.PartnerReport, *, item: Item, items: list[Item], purchase: Purchase) -> None:
     """Count the units, then let the item, the partner part and the purchase follow."""
-    if report.kind == ReportKind.HANDED_OVER:
-        item.handed_over_quantity += report.quantity
-        action = f"Handed over to the logistics agent × {report.quantity}"
-    else:
-        item.cancelled_quantity += report.quantity
-        action = f"Cancelled by the partner × {report.quantity}"
-    item.last_reported_at = report.occurred_at
-    item.save(update_fields=["handed_over_quantity", "cancelled_quantity", "last_reported_at"])
-    note = f"Event {report.event_id}" + (f": {report.reason}" if report.reason else "")
-    audit_record(
-        purchase=purchase, subject=item, action=action, user=None, reason=note, actor_label=INFIBEAM
+    rules.apply_report(
+        purchase=purchase,
+        item=item,
+        kind=report.kind,
+        quantity=report.quantity,
+        event_id=report.event_id,
+        reason=report.reason,
+        occurred_at=report.occurred_at,
+        items=items,
+        shipments=list(purchase.shipments.all()),
+        at=timezone.now(),
+        journal=DatabaseJournal(),
     )
-    follow = {"user": None, "purchase": purchase, "reason": note, "actor_label": INFIBEAM}
-    run_transition(item, "follow_quantities", **follow)
-    partner_items = [each for each in items if not each.is_own()]
-    run_transition(
-        purchase, "follow_partner_reports", args=(partner_status_of(partner_items),), **follow
-    )
-    purchase_follow_fulfilment(**follow)
 
 
 # -- the rejected list -----------------------------------------------------------------------

@@ -1,43 +1,50 @@
-"""How a purchase's state follows its items and shipments (see purchases/README.md)."""
+"""How a purchase's state follows its items and shipments (see purchases/README.md): pure functions
+of objects in memory, asked by the services and the demo builder alike."""
+
+import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, Sum
+
+from shipments.models import Shipment, ShipmentStatus
 
 from .audit import SYSTEM
+from .journal import Journal
 from .models import FOLLOWING_STATES, FulfilmentProgress, Item, PartnerStatus, Purchase
 from .transitions import run_transition
 
 
-def fulfilment_progress(purchase: Purchase) -> FulfilmentProgress:
-    """Count what has been ordered, assigned, handed over and cancelled, in two queries."""
-    from shipments.models import ShipmentStatus
-
-    totals = purchase.items.aggregate(
-        ordered=Sum("quantity", default=0),
-        handed_over=Sum("handed_over_quantity", default=0),
-        cancelled=Sum("cancelled_quantity", default=0),
-    )
-    own = list(purchase.items.own())
-    awaiting_awb = purchase.shipments.aggregate(
-        n=Count("id", filter=Q(status=ShipmentStatus.AGENT_ASSIGNED))
-    )["n"]
+def progress_of(items: Iterable[Item], shipments: Iterable[Shipment]) -> FulfilmentProgress:
+    """What has been ordered, assigned, handed over and cancelled, from all of a purchase's items
+    and shipments."""
+    ordered = handed_over = cancelled = own_unassigned = own_unsettled = 0
+    for item in items:
+        ordered += item.quantity
+        handed_over += item.handed_over_quantity
+        cancelled += item.cancelled_quantity
+        if item.is_own():
+            own_unsettled += item.open_quantity
+            own_unassigned += item.unassigned_quantity
     return FulfilmentProgress(
-        ordered=totals["ordered"],
-        handed_over=totals["handed_over"],
-        cancelled=totals["cancelled"],
-        own_unassigned=sum(item.unassigned_quantity for item in own),
-        own_unsettled=sum(item.open_quantity for item in own),
-        shipments_awaiting_awb=awaiting_awb,
+        ordered=ordered,
+        handed_over=handed_over,
+        cancelled=cancelled,
+        own_unassigned=own_unassigned,
+        own_unsettled=own_unsettled,
+        shipments_awaiting_awb=sum(
+            1 for shipment in shipments if shipment.status == ShipmentStatus.AGENT_ASSIGNED
+        ),
     )
 
 
-def partner_status_of(items: list[Item]) -> str:
+def partner_status_of(items: Iterable[Item]) -> str:
     """The partner part's state implied by its items' handed-over and cancelled quantities."""
-    if not items:
+    partner = [item for item in items if not item.is_own()]
+    if not partner:
         return PartnerStatus.NONE
-    ordered = sum(item.quantity for item in items)
-    handed_over = sum(item.handed_over_quantity for item in items)
-    cancelled = sum(item.cancelled_quantity for item in items)
+    ordered = sum(item.quantity for item in partner)
+    handed_over = sum(item.handed_over_quantity for item in partner)
+    cancelled = sum(item.cancelled_quantity for item in partner)
     if handed_over + cancelled >= ordered:
         return PartnerStatus.COMPLETE if handed_over else PartnerStatus.CANCELLED
     if handed_over:
@@ -45,24 +52,30 @@ def partner_status_of(items: list[Item]) -> str:
     return PartnerStatus.AWAITING
 
 
-def purchase_follow_fulfilment(
+def follow_fulfilment(
     *,
     purchase: Purchase,
+    items: list[Item],
+    shipments: list[Shipment],
     user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
     reason: str = "",
     actor_label: str = SYSTEM,
 ) -> bool:
-    """Move a locked purchase to the state its items and shipments imply; audit it if it moved."""
+    """Move the purchase to the state its items and shipments imply; False if it stays."""
     if purchase.status not in FOLLOWING_STATES:
         return False
-    progress = fulfilment_progress(purchase)
+    progress = progress_of(items, shipments)
     if purchase.derive_status(progress) == purchase.status:
         return False
     return run_transition(
         purchase,
         "follow_fulfilment",
-        user=user,
         purchase=purchase,
+        user=user,
+        at=at,
+        journal=journal,
         args=(progress,),
         reason=reason,
         actor_label=actor_label,

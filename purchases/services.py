@@ -1,21 +1,23 @@
-"""Business actions on purchases. Each locks what it changes, checks state and role, runs the
-transition, saves, audits, and schedules its side effects after commit."""
-
-from decimal import Decimal
+"""Business actions on purchases. Each locks what it changes, checks the user's role and what was
+typed, lets the rule (`rules.py`) change the purchase with a DatabaseJournal, and schedules its
+side effects after commit. Locks are taken purchase first, then its items and shipments."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from configuration.models import StoreProfile
-from core.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
-from core.permissions import CANCEL
+from core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
+from core.permissions import CANCEL, require
+from shipments.models import Shipment, ShipmentItem
 
-from .audit import audit_record
-from .fulfilment import purchase_follow_fulfilment
-from .invoicing import allocate_number, credit_note_content, document_content
-from .models import CreditNote, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
+from . import rules
+from .invoicing import allocate_number
+from .journal import DatabaseJournal
+from .models import DocumentKind, Invoice, Item, Purchase
 from .transitions import run_transition
+
+REASON_MAX_LENGTH = 1000
 
 
 def lock_purchase(purchase_id: int) -> Purchase:
@@ -26,72 +28,68 @@ def lock_purchase(purchase_id: int) -> Purchase:
         raise NotFound(f"There is no purchase {purchase_id}.") from None
 
 
-def _required_reason(reason: str, action: str) -> str:
+def lock_items_and_shipments(purchase: Purchase) -> tuple[list[Item], list[Shipment]]:
+    """All of a locked purchase's items and shipments, locked too, as the rules take them."""
+    items = list(purchase.items.select_for_update().order_by("line_number"))
+    shipments = list(
+        purchase.shipments.select_for_update(of=("self",))
+        .select_related("agent")
+        .order_by("created_at", "id")
+    )
+    return items, shipments
+
+
+def required_reason(reason: str, action: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(f"Say why you {action}.")
-    if len(reason) > 1000:
+    if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput("The reason is too long (1,000 characters at most).")
     return reason
+
+
+def _run(purchase_id: int, name: str, user: AbstractBaseUser, reason: str = "") -> Purchase:
+    purchase = lock_purchase(purchase_id)
+    at, journal = timezone.now(), DatabaseJournal()
+    run_transition(
+        purchase, name, purchase=purchase, user=user, at=at, journal=journal, reason=reason
+    )
+    return purchase
 
 
 @transaction.atomic
 def purchase_approve_fraud(*, purchase_id: int, user: AbstractBaseUser) -> Purchase:
     """Approve the fraud check of a confirmed purchase."""
-    purchase = lock_purchase(purchase_id)
-    run_transition(purchase, "approve_fraud", user=user, purchase=purchase)
-    return purchase
+    return _run(purchase_id, "approve_fraud", user)
 
 
 @transaction.atomic
 def purchase_deny_fraud(*, purchase_id: int, user: AbstractBaseUser, reason: str) -> Purchase:
     """Deny the fraud check of a confirmed purchase; a reason is required."""
-    reason = _required_reason(reason, "deny the fraud check")
-    purchase = lock_purchase(purchase_id)
-    run_transition(purchase, "deny_fraud", user=user, purchase=purchase, reason=reason)
-    return purchase
+    return _run(purchase_id, "deny_fraud", user, required_reason(reason, "deny the fraud check"))
+
+
+def number_taker(kind: str, prefix: str) -> rules.NumberTaker:
+    """Takes the next number of the financial year's series of `kind` (inside the transaction)."""
+    return lambda at: allocate_number(kind=kind, prefix=prefix, issued_at=at)
 
 
 @transaction.atomic
 def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoice:
     """Issue the GST tax invoice for the own items, numbered from this year's series."""
     purchase = lock_purchase(purchase_id)
-    run_transition(purchase, "issue_invoice", user=user, purchase=purchase)
+    items, shipments = lock_items_and_shipments(purchase)
     store = StoreProfile.objects.current()
-    issued_at = timezone.now()
-    number, year, sequence = allocate_number(
-        kind=DocumentKind.INVOICE, prefix=store.invoice_prefix, issued_at=issued_at
-    )
-    items = list(purchase.items.own().order_by("line_number"))
-    content = document_content(
+    return rules.issue_invoice(
         purchase=purchase,
+        items=items,
+        shipments=shipments,
         store=store,
-        # Units cancelled before invoicing are not supplied, so they are not invoiced.
-        quantities={item: item.quantity - item.cancelled_quantity for item in items},
-        number=number,
-        issued_at=issued_at,
-        title="Tax Invoice",
-        # Frozen with the rest: a GSTIN entered or corrected later does not change this invoice.
-        recipient_gstin=purchase.customer.gstin,
-        shipping_charge=purchase.shipping_charge,
+        take_number=number_taker(DocumentKind.INVOICE, store.invoice_prefix),
+        user=user,
+        at=timezone.now(),
+        journal=DatabaseJournal(),
     )
-    invoice = Invoice.objects.create(
-        purchase=purchase,
-        number=number,
-        financial_year=year,
-        sequence=sequence,
-        issued_at=issued_at,
-        issued_by=user,
-        content=content,
-        taxable_total=Decimal(content["taxable_total"]),
-        tax_total=Decimal(content["tax_total"]),
-        grand_total=Decimal(content["grand_total"]),
-    )
-    audit_record(purchase=purchase, subject=invoice, action="Invoice issued", user=user)
-    # From invoicing on the state follows the items: partner items already handed over make it
-    # Partially Complete at once, not at the next shipment.
-    purchase_follow_fulfilment(purchase=purchase, user=user)
-    return invoice
 
 
 @transaction.atomic
@@ -107,53 +105,35 @@ def purchase_cancel(
     Shipments not yet handed over that carry cancelled quantities are cancelled; once invoiced,
     a credit note is issued for what was cancelled.
     """
-    from shipments.services import shipments_release_for_cancellation
-
-    reason = _required_reason(reason, "cancel")
+    reason = required_reason(reason, "cancel")
     purchase = lock_purchase(purchase_id)
-    if not user.has_perm(CANCEL):
-        raise RoleNotAllowed(f"{purchase}: your role may not cancel purchases.")
-    if purchase.status in (PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED):
+    require(user, CANCEL, what=str(purchase))
+    if not purchase.is_cancellable():
         raise TransitionNotAllowed(
             f"{purchase}: cannot cancel while {purchase.get_status_display()}."
         )
-    own_items = {item.pk: item for item in purchase.items.own().select_for_update()}
+    items, shipments = lock_items_and_shipments(purchase)
+    own_items = {item.pk: item for item in items if item.is_own()}
     if item_quantities is None:
         item_quantities = {pk: item.open_quantity for pk, item in own_items.items()}
-    to_cancel = _validated_cancellation(own_items, item_quantities)
-    if not to_cancel:
+    quantities = _validated_cancellation(own_items, item_quantities)
+    if not quantities:
         raise InvalidInput(f"{purchase}: nothing left to cancel.")
-
-    shipments_release_for_cancellation(purchase=purchase, items=to_cancel, user=user, reason=reason)
-    for item, quantity in to_cancel.items():
-        item.refresh_from_db()
-        item.cancelled_quantity += quantity
-        moved = run_transition(
-            item, "follow_quantities", user=None, purchase=purchase, reason=reason
-        )
-        item.save()
-        if not moved:  # part of the item stays open; the timeline still says what was cancelled
-            audit_record(
-                purchase=purchase,
-                subject=item,
-                action=f"Cancelled {quantity} of {item.quantity}",
-                user=user,
-                reason=reason,
-            )
-
-    invoice = purchase.invoices.order_by("-issued_at").first()
-    if invoice is not None:
-        _issue_credit_note(
-            purchase=purchase, invoice=invoice, items=to_cancel, user=user, reason=reason
-        )
-
-    everything_cancelled = all(
-        item.cancelled_quantity == item.quantity for item in purchase.items.all()
+    store = StoreProfile.objects.current()
+    rules.cancel(
+        purchase=purchase,
+        quantities=quantities,
+        items=items,
+        shipments=shipments,
+        lines=list(ShipmentItem.objects.filter(shipment__purchase=purchase)),
+        invoice=purchase.invoices.order_by("-issued_at").first(),
+        store=store,
+        take_number=number_taker(DocumentKind.CREDIT_NOTE, store.credit_note_prefix),
+        user=user,
+        at=timezone.now(),
+        journal=DatabaseJournal(),
+        reason=reason,
     )
-    if everything_cancelled:
-        run_transition(purchase, "cancel", user=user, purchase=purchase, reason=reason)
-    else:
-        purchase_follow_fulfilment(purchase=purchase, user=user, reason=reason)
     return purchase
 
 
@@ -170,41 +150,3 @@ def _validated_cancellation(own_items: dict[int, Item], wanted: dict[int, int]) 
         if quantity:
             result[item] = quantity
     return result
-
-
-def _issue_credit_note(
-    *, purchase, invoice, items: dict[Item, int], user, reason: str
-) -> CreditNote:
-    """A credit note against `invoice` for the cancelled `items` (item → units)."""
-    store = StoreProfile.objects.current()
-    issued_at = timezone.now()
-    number, year, sequence = allocate_number(
-        kind=DocumentKind.CREDIT_NOTE, prefix=store.credit_note_prefix, issued_at=issued_at
-    )
-    content = credit_note_content(
-        purchase=purchase,
-        store=store,
-        invoice_content=invoice.content,
-        quantities=items,
-        own_items=list(purchase.items.own()),
-        number=number,
-        issued_at=issued_at,
-        reason=reason,
-    )
-    note = CreditNote.objects.create(
-        invoice=invoice,
-        number=number,
-        financial_year=year,
-        sequence=sequence,
-        issued_at=issued_at,
-        issued_by=user,
-        reason=reason,
-        content=content,
-        taxable_total=Decimal(content["taxable_total"]),
-        tax_total=Decimal(content["tax_total"]),
-        grand_total=Decimal(content["grand_total"]),
-    )
-    audit_record(
-        purchase=purchase, subject=note, action="Credit note issued", user=user, reason=reason
-    )
-    return note

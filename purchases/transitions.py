@@ -1,67 +1,82 @@
-"""Running one django-fsm transition with the checks every service needs, and auditing it."""
+"""Running one django-fsm transition with the checks every action needs, and writing it down."""
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django_fsm import can_proceed, has_transition_perm
 
 from core.exceptions import RoleNotAllowed, TransitionNotAllowed
 
-from .audit import SYSTEM, audit_record
+from .audit import BY_PARTNER, INFIBEAM, SYSTEM, audit_entry
+from .journal import Journal
 
 
-def transition_label(method) -> str:
-    """The button label of a transition, or its name in words."""
-    meta = getattr(method, "_django_fsm", None)
-    if meta is not None:
-        for transition in meta.transitions.values():
-            label = (transition.custom or {}).get("label")
-            if label:
-                return label
-    return method.__name__.replace("_", " ").capitalize()
+@dataclass(frozen=True)
+class TransitionText:
+    field: str  # the state field it moves
+    timeline: str  # what its timeline entry says
+    verb: str  # what a refusal says could not be done: "cannot <verb> while Cancelled"
 
 
-def state_field_name(method) -> str:
-    """The state field a transition moves (`status`, or e.g. `partner_status`)."""
-    field = method._django_fsm.field
-    return field if isinstance(field, str) else field.name
+@functools.cache
+def transition_text(model: type, name: str) -> TransitionText:
+    """A transition's words: its button label, or for a move nobody presses the words it declares
+    (`custom={"timeline": ...}`) and its name as the verb."""
+    meta = getattr(model, name)._django_fsm
+    field = meta.field if isinstance(meta.field, str) else meta.field.name
+    for transition in meta.transitions.values():
+        custom = transition.custom or {}
+        if custom.get("label"):
+            return TransitionText(field, custom["label"], custom["label"].lower())
+        if custom.get("timeline"):
+            return TransitionText(field, custom["timeline"], name.replace("_", " "))
+    raise LookupError(f"{model.__name__}.{name} has neither a label nor timeline words.")
 
 
 def run_transition(
     instance,
     name: str,
     *,
-    user: AbstractBaseUser | None,
     purchase,
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
     reason: str = "",
     args: tuple = (),
     actor_label: str = SYSTEM,
 ) -> bool:
-    """Run `instance.<name>(*args)`, save, and audit it; False if the state did not change.
+    """Run `instance.<name>(*args)` and write it down; False if the state did not change.
 
-    `user=None` means the system or the partner runs it, without a role check. The caller
-    holds the row lock (select_for_update) inside a transaction.
+    `user=None` means the system or the partner runs it, without a role check. A service calling
+    this holds the row lock (select_for_update) inside a transaction.
     """
+    text = transition_text(type(instance), name)
     method = getattr(instance, name)
-    label = transition_label(method)
-    field = state_field_name(method)
     if not can_proceed(method):
-        state = getattr(instance, f"get_{field}_display")()
-        raise TransitionNotAllowed(f"{instance}: cannot {label.lower()} while {state}.")
+        state = getattr(instance, f"get_{text.field}_display")()
+        raise TransitionNotAllowed(f"{instance}: cannot {text.verb} while {state}.")
     if user is not None and not has_transition_perm(method, user):
-        raise RoleNotAllowed(f"{instance}: your role may not {label.lower()}.")
-    from_state = getattr(instance, field)
+        raise RoleNotAllowed(f"{instance}: your role may not {text.verb}.")
+    from_state = getattr(instance, text.field)
     method(*args)
-    to_state = getattr(instance, field)
+    to_state = getattr(instance, text.field)
     if to_state == from_state:
         return False
-    instance.save()
-    audit_record(
-        purchase=purchase,
-        subject=instance,
-        action=label,
-        user=user,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        actor_label=actor_label,
+    journal.update(instance)
+    journal.audit(
+        audit_entry(
+            purchase=purchase,
+            subject=instance,
+            action=BY_PARTNER if actor_label == INFIBEAM else text.timeline,
+            user=user,
+            at=at,
+            state_field=text.field,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            actor_label=actor_label,
+        )
     )
     return True

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from core.exceptions import InvalidInput, NotFound, RoleNotAllowed, TransitionNotAllowed
+from core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
 from core.india import normalise_mobile, validate_mobile
-from core.permissions import FULFIL
+from core.permissions import FULFIL, require
 
 from .models import HandoverBatch, Shipment, ShipmentStatus, ShippingAgent
+from .rules import refuse_unless_ready
 from .services import lock_shipment, normalise_awb, shipment_hand_over
 
 MAX_CODE_LENGTH = 40
@@ -31,11 +32,6 @@ class ScanResult:
     shipment: Shipment
     batch: HandoverBatch
     message: str
-
-
-def _require_fulfil(user: AbstractBaseUser) -> None:
-    if not user.has_perm(FULFIL):
-        raise RoleNotAllowed("Your role may not hand parcels over.")
 
 
 def handover_batch_open_for(*, agent: ShippingAgent, user: AbstractBaseUser) -> HandoverBatch:
@@ -54,37 +50,12 @@ def shipment_hand_over_in_batch(
     *, shipment_id: int, user: AbstractBaseUser
 ) -> tuple[Shipment, HandoverBatch]:
     """Hand a shipment over and put it in the user's open batch for its courier."""
-    _require_fulfil(user)
-    _purchase, shipment = lock_shipment(shipment_id)
-    _refuse_unless_ready(shipment)
+    require(user, FULFIL, doing="hand parcels over")
+    shipment = lock_shipment(shipment_id).shipment
+    refuse_unless_ready(shipment)  # before a batch is opened for a parcel that cannot go
     batch = handover_batch_open_for(agent=shipment.agent, user=user)
     shipment = shipment_hand_over(shipment_id=shipment.pk, user=user, batch=batch)
     return shipment, batch
-
-
-def _refuse_unless_ready(shipment: Shipment) -> None:
-    """Say in the courier's words why a parcel cannot be handed over now."""
-    if shipment.status == ShipmentStatus.COMPLETE:
-        when = (
-            timezone.localtime(shipment.handed_over_at).strftime("%d %b %Y, %H:%M")
-            if shipment.handed_over_at
-            else ""
-        )
-        raise TransitionNotAllowed(
-            f"{shipment}: already handed over{' on ' + when if when else ''}."
-        )
-    if shipment.status == ShipmentStatus.CANCELLED:
-        raise TransitionNotAllowed(f"{shipment}: cancelled; do not hand this parcel over.")
-    if shipment.status == ShipmentStatus.AGENT_ASSIGNED:
-        missing = [
-            what
-            for what, done in (
-                ("record its AWB", shipment.has_awb()),
-                ("print its slip", shipment.has_slip_printed()),
-            )
-            if not done
-        ]
-        raise TransitionNotAllowed(f"{shipment}: not shipped yet; {' and '.join(missing)} first.")
 
 
 def shipment_for_code(code: str) -> Shipment:
@@ -115,7 +86,7 @@ def shipment_for_code(code: str) -> Shipment:
 @transaction.atomic
 def handover_scan(*, code: str, user: AbstractBaseUser) -> ScanResult:
     """One scan at the desk: hand that shipment over into the user's batch for its courier."""
-    _require_fulfil(user)
+    require(user, FULFIL, doing="hand parcels over")
     shipment = shipment_for_code(code)
     shipment, batch = shipment_hand_over_in_batch(shipment_id=shipment.pk, user=user)
     message = f"{shipment.reference} handed to {shipment.agent.name}" + (
@@ -129,7 +100,7 @@ def handover_batch_close(
     *, batch_id: int, user: AbstractBaseUser, pickup_person: str, pickup_mobile: str
 ) -> HandoverBatch:
     """Finish a handover: note who picked the parcels up; the next scan opens a new batch."""
-    _require_fulfil(user)
+    require(user, FULFIL, doing="hand parcels over")
     pickup_person = (pickup_person or "").strip()
     pickup_mobile = normalise_mobile(pickup_mobile)  # '+91 98450 12345' as people write it
     if not pickup_person:

@@ -232,6 +232,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         target=ShipmentStatus.SHIPPED,
         conditions=[is_ready_to_ship],
         permission=FULFIL,
+        custom={"timeline": "Shipped: slip printed and AWB recorded"},
     )
     def ship(self):
         """The address slip is printed and the AWB recorded; waiting for the courier."""
@@ -263,6 +264,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         source=ACTIVE_SHIPMENT_STATES,
         target=ShipmentStatus.CANCELLED,
         permission=CANCEL,
+        custom={"timeline": "Shipment cancelled"},
     )
     def cancel(self):
         """Cancelled before handover; its items go back to be shipped or cancelled."""

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import FulfilledBy
+from core.exceptions import InvalidInput
 from core.india import GstRate
 
 from .states import ItemStatus
@@ -132,6 +133,36 @@ class Item(ConcurrentTransitionMixin, models.Model):
     def unassigned_quantity(self) -> int:
         return self.open_quantity - self.assigned_quantity
 
+    # -- the only ways its quantities change -----------------------------------------------
+
+    def assign(self, quantity: int) -> None:
+        """`quantity` of the units not yet in a shipment go into one (own items)."""
+        self._refuse_beyond(quantity, self.unassigned_quantity, "put in a shipment")
+        self.assigned_quantity += quantity
+
+    def release(self, quantity: int) -> None:
+        """`quantity` units come out of a cancelled shipment and wait for another."""
+        self._refuse_beyond(quantity, self.assigned_quantity, "take out of a shipment")
+        self.assigned_quantity -= quantity
+
+    def hand_over(self, quantity: int) -> None:
+        """`quantity` units went to the courier: an own item's from the shipment that carried
+        them, a partner item's as Infibeam reports."""
+        available = self.assigned_quantity if self.is_own() else self.unassigned_quantity
+        self._refuse_beyond(quantity, available, "hand over")
+        if self.is_own():
+            self.assigned_quantity -= quantity
+        self.handed_over_quantity += quantity
+
+    def cancel(self, quantity: int) -> None:
+        """`quantity` units that are in no shipment will not be supplied."""
+        self._refuse_beyond(quantity, self.unassigned_quantity, "cancel")
+        self.cancelled_quantity += quantity
+
+    def _refuse_beyond(self, quantity: int, available: int, doing: str) -> None:
+        if not 0 < quantity <= available:
+            raise InvalidInput(f"{self.sku}: cannot {doing} {quantity}; {available} can be.")
+
     def derive_status(self) -> str:
         if self.handed_over_quantity + self.cancelled_quantity >= self.quantity:
             return ItemStatus.COMPLETE if self.handed_over_quantity else ItemStatus.CANCELLED
@@ -143,6 +174,7 @@ class Item(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[ItemStatus.PENDING, ItemStatus.PARTIALLY_COMPLETE],
         target=RETURN_VALUE(*ItemStatus.values),
+        custom={"timeline": "Updated from the quantities handed over or cancelled"},
     )
     def follow_quantities(self):
         """Move to the state its handed-over and cancelled quantities imply."""

@@ -114,13 +114,22 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
             PurchaseStatus.FRAUD_DENIED,
         )
 
+    def is_cancellable(self) -> bool:
+        """Not Complete or Cancelled yet: it, or some of its own items, may be cancelled."""
+        return self.status in CANCELLABLE_STATES
+
     def takes_couriers(self) -> bool:
         """Invoiced, and not every item handed over yet: couriers may be assigned to its items."""
         return self.status in ASSIGNABLE_STATES
 
     # -- the own-products flow -------------------------------------------------------------
 
-    @transition(field=status, source=PurchaseStatus.IN_CHECKOUT, target=PurchaseStatus.FROZEN)
+    @transition(
+        field=status,
+        source=PurchaseStatus.IN_CHECKOUT,
+        target=PurchaseStatus.FROZEN,
+        custom={"timeline": "Payment started"},
+    )
     def freeze_for_payment(self):
         """The customer started paying; the gateway has not confirmed yet."""
 
@@ -128,6 +137,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[PurchaseStatus.IN_CHECKOUT, PurchaseStatus.FROZEN],
         target=PurchaseStatus.CONFIRMED,
+        custom={"timeline": "Purchase confirmed"},
     )
     def confirm(self):
         """Payment confirmed, or cash on delivery accepted."""
@@ -169,6 +179,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=FOLLOWING_STATES,
         target=RETURN_VALUE(*FOLLOWING_STATES, PurchaseStatus.COMPLETE, PurchaseStatus.CANCELLED),
+        custom={"timeline": "Updated from its items and shipments"},
     )
     def follow_fulfilment(self, progress: FulfilmentProgress):
         """Move to the state that the items' and shipments' progress implies."""
@@ -214,6 +225,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         field=partner_status,
         source="*",
         target=RETURN_VALUE(*PartnerStatus.values),
+        custom={"timeline": "Updated from Infibeam's report"},
     )
     def follow_partner_reports(self, status: str):
         """Show the partner's part as the partner's latest reports imply."""

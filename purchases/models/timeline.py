@@ -10,7 +10,8 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One state change or printed document, never edited or deleted."""
+    """One state change or printed document, never edited or deleted. `action` says in words what
+    happened, as the owner reads it (purchases/audit.py)."""
 
     purchase = models.ForeignKey(
         "purchases.Purchase", on_delete=models.PROTECT, related_name="audit_entries"
@@ -22,6 +23,9 @@ class AuditEntry(models.Model):
     subject_label = models.CharField(max_length=60)
     # Long enough for "Agent changed: <100 characters> → <100 characters>" and the like.
     action = models.CharField(max_length=255)
+    # The state field a transition moved (`status`, or a purchase's `partner_status`); empty for
+    # what is not a transition.
+    state_field = models.CharField(max_length=20, blank=True, default="")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(

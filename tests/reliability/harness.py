@@ -163,10 +163,9 @@ def invariant_violations() -> list[str]:
 
     # Every audited state change starts where the previous change of the same field of the same
     # row ended, and the last one ends in the state the row is in now.
-    fields = transition_fields()
     chains = defaultdict(list)
     for entry in AuditEntry.objects.exclude(to_state="").order_by("created_at", "id"):
-        field_name = fields.get((entry.subject, entry.action), "status")
+        field_name = entry.state_field or "status"
         chains[(entry.subject, entry.subject_id, field_name)].append(entry)
     for (subject, pk, field_name), entries in chains.items():
         for before, after in zip(entries, entries[1:], strict=False):
@@ -216,17 +215,6 @@ def _fsm_models():
             meta = getattr(member, "_django_fsm", None)
             if meta is not None:
                 yield model, name, member, meta
-
-
-def transition_fields() -> dict[tuple[str, str], str]:
-    """(model name, audited action label) -> the FSM field that transition moves."""
-    from purchases.transitions import transition_label
-
-    fields = {}
-    for model, _name, member, meta in _fsm_models():
-        field = meta.field if isinstance(meta.field, str) else meta.field.name
-        fields[(model._meta.model_name, transition_label(member))] = field
-    return fields
 
 
 def current_state(subject: str, pk: int, field_name: str):

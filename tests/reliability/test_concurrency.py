@@ -11,6 +11,7 @@ from django.core import mail
 
 from core.exceptions import InvalidInput, TransitionNotAllowed
 from purchases import services as purchase_services
+from purchases.journal import DatabaseJournal
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
 from shipments import services as shipment_services
 from shipments.models import Shipment, ShipmentStatus
@@ -101,15 +102,14 @@ def test_different_purchases_get_consecutive_numbers_even_when_some_roll_back(pe
     # A quarter of the threads crash after taking their number, before committing: the number
     # must go back to the series, or the year's invoices would have a gap.
     doomed = {p.pk for p in purchases[::4]}
-    real_audit = purchase_services.audit_record
+    real_audit = DatabaseJournal.audit
 
-    def audit_or_crash(**kwargs):
-        entry = real_audit(**kwargs)
-        if kwargs["action"] == "Invoice issued" and kwargs["purchase"].pk in doomed:
+    def audit_or_crash(journal, entry):
+        real_audit(journal, entry)
+        if entry.action == "Invoice issued" and entry.purchase_id in doomed:
             raise RuntimeError("simulated crash after the number was taken")
-        return entry
 
-    monkeypatch.setattr(purchase_services, "audit_record", audit_or_crash)
+    monkeypatch.setattr(DatabaseJournal, "audit", audit_or_crash)
 
     outcomes = hammer(
         lambda i: purchase_services.purchase_issue_invoice(purchase_id=purchases[i].pk, user=owner)

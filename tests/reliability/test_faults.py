@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from partners import services as partner_services
 from printing import services as print_services
 from purchases import services as purchase_services
+from purchases.journal import DatabaseJournal
 from purchases.models import AuditEntry, Invoice, PurchaseStatus
 from shipments import handover
 from shipments import services as shipment_services
@@ -228,16 +229,15 @@ def test_database_error_in_a_bulk_action_rolls_back_that_row_only(world, client,
     first, middle, last = (
         factories.purchase_with_items(status=PurchaseStatus.FRAUD_APPROVED) for _ in range(3)
     )
-    real_audit = purchase_services.audit_record
+    real_audit = DatabaseJournal.audit
 
-    def audit_then_fail_for_middle(**kwargs):
-        entry = real_audit(**kwargs)
-        if kwargs["purchase"].pk == middle.pk:
+    def audit_then_fail_for_middle(journal, entry):
+        real_audit(journal, entry)
+        if entry.purchase_id == middle.pk:
             with connection.cursor() as cursor:  # a real database error, after real writes
                 cursor.execute("SELECT * FROM table_that_does_not_exist")
-        return entry
 
-    monkeypatch.setattr(purchase_services, "audit_record", audit_then_fail_for_middle)
+    monkeypatch.setattr(DatabaseJournal, "audit", audit_then_fail_for_middle)
     client.force_login(owner)
 
     response = client.post(

@@ -180,7 +180,7 @@ def test_correcting_the_awb_after_the_slip_was_printed_asks_for_a_new_slip(invoi
     assert actions[-3:] == [
         "AWB corrected: 12345678901 → 12345678902",
         "Slip to print again",
-        "Follow fulfilment",  # the purchase back to Agent Assigned
+        "Updated from its items and shipments",  # the purchase back to Agent Assigned
     ]
 
     services.shipment_record_slip_printed(shipment_id=shipment.pk, user=staff)

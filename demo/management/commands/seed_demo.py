@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import DemoRefused, refuse_in_production, seed_demo_store
+from demo.seed import DemoRefused, seed_demo_store
 from demo.store import DEMO_PASSWORD, DEMO_USERS
 from purchases.models import Purchase, PurchaseStatus
 
@@ -26,10 +26,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, purchases: int, seed: int, if_empty: bool, **options):
-        try:
-            refuse_in_production()
-        except DemoRefused as refusal:
-            raise CommandError(str(refusal)) from None
         if purchases < 0:
             raise CommandError("--purchases cannot be negative.")
         existing = Purchase.objects.count()

@@ -1,0 +1,362 @@
+"""What assigning a courier, recording an AWB, printing a slip, handing over and cancelling do to a
+shipment, its purchase and items: the rules, in memory.
+
+As in `purchases/rules.py`: each function changes the objects it is given and tells the journal
+what changed and what the timeline says; the services lock, load, check and call them with a
+DatabaseJournal, and the demo builder calls the same ones. `shipments`, where a rule takes it, is
+the list of all the purchase's shipments (a new one is appended to it): the purchase's state
+follows them.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from core.exceptions import InvalidInput, TransitionNotAllowed
+from core.india import PAISE
+from core.permissions import FULFIL
+from purchases.audit import audit_entry
+from purchases.fulfilment import follow_fulfilment
+from purchases.journal import Journal
+from purchases.models import Item, Purchase
+from purchases.transitions import run_transition
+
+from .models import HandoverBatch, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
+
+RUPEE = Decimal("1")
+
+
+def cod_to_collect(
+    *, value: Decimal, completes: bool, payable: Decimal | None, collected: Decimal
+) -> Decimal:
+    """What the courier collects for one cash-on-delivery shipment.
+
+    The shipment that takes the last of a purchase's own items collects what is still payable (the
+    invoice's total, rounded to the rupee, less credit notes and what the purchase's other
+    shipments collect), so the slips add up to the invoice to the paisa. An earlier shipment of a
+    split collects its items' value to the rupee, as the invoice rounds.
+    """
+    if completes and payable is not None:
+        return max(payable - collected, Decimal("0")).quantize(PAISE)
+    return value.quantize(RUPEE, rounding=ROUND_HALF_UP).quantize(PAISE)
+
+
+def refuse_cod_with(agent: ShippingAgent, purchase: Purchase) -> None:
+    """A cash-on-delivery purchase goes only with a courier that collects cash."""
+    if purchase.is_cash_on_delivery() and not agent.collects_cod:
+        raise InvalidInput(f"{agent.name} does not collect cash on delivery; {purchase} is COD.")
+
+
+def assign_courier(
+    *,
+    purchase: Purchase,
+    agent: ShippingAgent,
+    quantities: dict[Item, int] | None,
+    items: list[Item],
+    shipments: list[Shipment],
+    payable: Decimal | None,
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+) -> tuple[Shipment, list[ShipmentItem]]:
+    """A new shipment with `agent` for some own units not yet in one (item → units; all of them
+    when None). `payable` is what the invoices still ask for (see cod_to_collect)."""
+    if not purchase.takes_couriers():
+        raise TransitionNotAllowed(
+            f"{purchase}: cannot assign an agent while {purchase.get_status_display()}."
+        )
+    refuse_cod_with(agent, purchase)
+    own = [item for item in items if item.is_own()]
+    if quantities is None:
+        quantities = {item: item.unassigned_quantity for item in own}
+    for item, quantity in quantities.items():
+        if quantity < 0 or quantity > item.unassigned_quantity:
+            raise InvalidInput(
+                f"{item.sku}: {item.unassigned_quantity} left to ship, cannot ship {quantity}."
+            )
+    chosen = {item: quantity for item, quantity in quantities.items() if quantity}
+    if not chosen:
+        raise InvalidInput(f"{purchase}: choose at least one item to put in the shipment.")
+    shipment = Shipment(
+        reference=f"{purchase.number}-{len(shipments) + 1}",
+        purchase=purchase,
+        agent=agent,
+        weight_grams=max(1, sum(item.weight_grams * quantity for item, quantity in chosen.items())),
+        cod_amount=_cod_of(purchase, chosen, own, shipments, payable),
+        created_at=at,
+    )
+    journal.add(shipment)
+    shipments.append(shipment)
+    lines = []
+    for item, quantity in chosen.items():
+        line = ShipmentItem(shipment=shipment, item=item, quantity=quantity)
+        journal.add(line)
+        lines.append(line)
+        item.assign(quantity)
+        journal.update(item)
+    contents = ", ".join(f"{item.sku} × {quantity}" for item, quantity in chosen.items())
+    journal.audit(
+        audit_entry(
+            purchase=purchase,
+            subject=shipment,
+            action=f"Agent assigned: {agent.name}",
+            user=user,
+            at=at,
+            to_state=shipment.status,
+            reason=contents,
+        )
+    )
+    follow_fulfilment(
+        purchase=purchase, items=items, shipments=shipments, user=user, at=at, journal=journal
+    )
+    return shipment, lines
+
+
+def _cod_of(purchase, chosen: dict[Item, int], own: list[Item], shipments, payable) -> Decimal:
+    if not purchase.is_cash_on_delivery():
+        return Decimal("0")
+    return cod_to_collect(
+        value=sum((item.value_of(quantity) for item, quantity in chosen.items()), Decimal("0")),
+        completes=all(item.unassigned_quantity == chosen.get(item, 0) for item in own),
+        payable=payable,
+        collected=sum(
+            (s.cod_amount for s in shipments if s.status != ShipmentStatus.CANCELLED),
+            Decimal("0"),
+        ),
+    )
+
+
+def refuse_unless_open(shipment: Shipment, what: str) -> None:
+    """Its courier and AWB may be corrected until it is handed over or cancelled."""
+    if not shipment.is_open():
+        raise TransitionNotAllowed(
+            f"{shipment}: {what} cannot change once {shipment.get_status_display()}."
+        )
+
+
+def record_awb(
+    *,
+    purchase: Purchase,
+    shipment: Shipment,
+    awb: str,
+    items: list[Item],
+    shipments: list[Shipment],
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+) -> None:
+    """Record (or correct, until handover) the AWB, already checked against the courier's rule.
+    A slip printed before carries the old AWB's barcode, or only the shipment reference: the
+    parcel needs one with this AWB."""
+    refuse_unless_open(shipment, "the AWB")
+    if shipment.awb == awb:
+        return
+    previous = shipment.awb
+    shipment.awb = awb
+    shipment.slip_details_changed_at = at
+    journal.update(shipment)
+    action = f"AWB recorded: {awb}" if not previous else f"AWB corrected: {previous} → {awb}"
+    journal.audit(audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at))
+    state = {"items": items, "shipments": shipments, "user": user, "at": at, "journal": journal}
+    _outdate_slip(purchase=purchase, shipment=shipment, **state)
+    _ship_if_ready(purchase=purchase, shipment=shipment, **state)
+
+
+def change_agent(
+    *,
+    purchase: Purchase,
+    shipment: Shipment,
+    agent: ShippingAgent,
+    items: list[Item],
+    shipments: list[Shipment],
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+) -> None:
+    """Correct the courier until handover (its AWB, if any, already checked against the new
+    courier's rule); a slip already printed names the old courier and must be printed again."""
+    refuse_unless_open(shipment, "the agent")
+    if agent.pk == shipment.agent_id:
+        return
+    refuse_cod_with(agent, purchase)
+    previous = shipment.agent
+    shipment.agent = agent
+    shipment.slip_details_changed_at = at
+    journal.update(shipment)
+    action = f"Agent changed: {previous.name} → {agent.name}"
+    journal.audit(audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at))
+    _outdate_slip(
+        purchase=purchase,
+        shipment=shipment,
+        items=items,
+        shipments=shipments,
+        user=user,
+        at=at,
+        journal=journal,
+    )
+
+
+def record_slip_printed(
+    *,
+    purchase: Purchase,
+    shipment: Shipment,
+    drawn_at: dt.datetime | None,
+    items: list[Item],
+    shipments: list[Shipment],
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+) -> None:
+    """The address slip was printed; with an AWB recorded, the shipment is Shipped.
+
+    `drawn_at`: when the slip was drawn from the database, at the latest. If the courier or the AWB
+    changed since, the slip that came out of the printer shows the old ones: it is noted, but does
+    not count, and the shipment waits for a new one. `user=None`: printed by a command or the
+    worker."""
+    changed = shipment.slip_details_changed_at
+    if drawn_at is not None and changed is not None and changed >= drawn_at:
+        action = "Address slip printed with an old courier or AWB: print it again"
+        journal.audit(
+            audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at)
+        )
+        return
+    journal.audit(
+        audit_entry(
+            purchase=purchase, subject=shipment, action="Address slip printed", user=user, at=at
+        )
+    )
+    if shipment.slip_printed_at is None and shipment.is_open():
+        shipment.slip_printed_at = at
+        journal.update(shipment)
+        if user is None or user.has_perm(FULFIL):
+            _ship_if_ready(
+                purchase=purchase,
+                shipment=shipment,
+                items=items,
+                shipments=shipments,
+                user=user,
+                at=at,
+                journal=journal,
+            )
+
+
+def _outdate_slip(*, purchase, shipment, items, shipments, user, at, journal) -> None:
+    """The printed slip no longer matches the shipment: it must be printed again, and a Shipped
+    shipment goes back to wait for it (so no parcel is handed over with a wrong label)."""
+    if not shipment.has_slip_printed():
+        return
+    shipment.slip_printed_at = None
+    journal.update(shipment)
+    context = {"purchase": purchase, "user": user, "at": at, "journal": journal}
+    if shipment.status == ShipmentStatus.SHIPPED:
+        run_transition(shipment, "outdate_slip", **context)
+        follow_fulfilment(items=items, shipments=shipments, **context)
+    else:
+        journal.audit(
+            audit_entry(
+                purchase=purchase, subject=shipment, action="Slip to print again", user=user, at=at
+            )
+        )
+
+
+def _ship_if_ready(*, purchase, shipment, items, shipments, user, at, journal) -> None:
+    if shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.is_ready_to_ship():
+        shipment.shipped_at = at
+        context = {"purchase": purchase, "user": user, "at": at, "journal": journal}
+        run_transition(shipment, "ship", **context)
+        follow_fulfilment(items=items, shipments=shipments, **context)
+
+
+def refuse_unless_ready(shipment: Shipment) -> None:
+    """Say in the courier's words why a parcel cannot be handed over now."""
+    if shipment.status == ShipmentStatus.COMPLETE:
+        when = (
+            timezone.localtime(shipment.handed_over_at).strftime("%d %b %Y, %H:%M")
+            if shipment.handed_over_at
+            else ""
+        )
+        raise TransitionNotAllowed(
+            f"{shipment}: already handed over{' on ' + when if when else ''}."
+        )
+    if shipment.status == ShipmentStatus.CANCELLED:
+        raise TransitionNotAllowed(f"{shipment}: cancelled; do not hand this parcel over.")
+    if shipment.status == ShipmentStatus.AGENT_ASSIGNED:
+        missing = [
+            what
+            for what, done in (
+                ("record its AWB", shipment.has_awb()),
+                ("print its slip", shipment.has_slip_printed()),
+            )
+            if not done
+        ]
+        raise TransitionNotAllowed(f"{shipment}: not shipped yet; {' and '.join(missing)} first.")
+
+
+def hand_over(
+    *,
+    purchase: Purchase,
+    shipment: Shipment,
+    lines: list[ShipmentItem],
+    batch: HandoverBatch | None,
+    items: list[Item],
+    shipments: list[Shipment],
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+) -> None:
+    """The courier took the parcel: the units of its `lines` count as handed over."""
+    refuse_unless_ready(shipment)
+    shipment.handed_over_at = at
+    shipment.handover_batch = batch
+    context = {"purchase": purchase, "at": at, "journal": journal}
+    run_transition(shipment, "hand_over", user=user, **context)
+    by_id = {item.pk: item for item in items}
+    for line in lines:
+        item = by_id[line.item_id]
+        item.hand_over(line.quantity)
+        journal.update(item)
+        run_transition(item, "follow_quantities", user=None, **context)
+    follow_fulfilment(items=items, shipments=shipments, user=user, **context)
+
+
+def cancel_shipments_carrying(
+    quantities: dict[Item, int],
+    *,
+    purchase: Purchase,
+    items: list[Item],
+    shipments: list[Shipment],
+    lines: list[ShipmentItem],
+    user: AbstractBaseUser | None,
+    at: dt.datetime,
+    journal: Journal,
+    reason: str,
+) -> None:
+    """Cancel, newest first, the shipments not yet handed over that must give back units about
+    to be cancelled (item → units); every unit they carried waits for a courier again."""
+    by_id = {item.pk: item for item in items}
+    newest_first = sorted(shipments, key=lambda s: (s.created_at, s.pk), reverse=True)
+    for item, quantity in quantities.items():
+        shortfall = quantity - item.unassigned_quantity
+        for shipment in newest_first:
+            if shortfall <= 0:
+                break
+            carried = [line for line in lines if line.shipment_id == shipment.pk]
+            if not shipment.is_open() or all(line.item_id != item.pk for line in carried):
+                continue
+            shipment.cancelled_at = at
+            run_transition(
+                shipment,
+                "cancel",
+                purchase=purchase,
+                user=user,
+                at=at,
+                journal=journal,
+                reason=reason,
+            )
+            for line in carried:
+                by_id[line.item_id].release(line.quantity)
+                journal.update(by_id[line.item_id])
+                if line.item_id == item.pk:
+                    shortfall -= line.quantity
