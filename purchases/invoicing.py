@@ -242,23 +242,6 @@ def document_content(
         rate = shipping_rate if shipping_rate is not None else max(rates)
         after_last = max(line["line"] for line in lines) + 1
         lines.append(shipping_line(to_paise(shipping_charge), rate, intra_state, after_last))
-    taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
-    cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
-    sgst = sum((Decimal(line["sgst"]) for line in lines), Decimal("0"))
-    igst = sum((Decimal(line["igst"]) for line in lines), Decimal("0"))
-    exact = taxable + cgst + sgst + igst
-    rounded = exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
-
-    def address(a) -> dict:
-        return {
-            "name": a.name,
-            "lines": a.lines,
-            "state": a.get_state_display(),
-            "state_code": a.state,
-            "pin_code": a.pin_code,
-            "mobile": a.mobile,
-        }
-
     return {
         "title": title,
         "number": number,
@@ -267,23 +250,51 @@ def document_content(
         "purchase_number": purchase.number,
         "placed_on": timezone.localtime(purchase.placed_at).strftime("%d %b %Y"),
         "payment_method": purchase.get_payment_method_display(),
-        "supplier": {
-            "legal_name": store.legal_name,
-            "display_name": store.display_name,
-            "gstin": store.gstin,
-            "address_lines": store.address_lines,
-            "state": store.get_state_display(),
-            "state_code": store.state,
-            "phone": store.phone,
-            "email": store.email,
-        },
-        "recipient": address(billing) | {"gstin": recipient_gstin},
-        "delivery": address(shipping),
+        "supplier": _supplier(store),
+        "recipient": _address(billing) | {"gstin": recipient_gstin},
+        "delivery": _address(shipping),
         "delivery_differs": _address_key(billing) != _address_key(shipping),
         "place_of_supply": {"state": GstState(supply_state).label, "state_code": supply_state},
         "intra_state": intra_state,
         "reverse_charge": False,
         "lines": lines,
+        **_totals(lines),
+    }
+
+
+def _supplier(store: StoreProfile) -> dict:
+    return {
+        "legal_name": store.legal_name,
+        "display_name": store.display_name,
+        "gstin": store.gstin,
+        "address_lines": store.address_lines,
+        "state": store.get_state_display(),
+        "state_code": store.state,
+        "phone": store.phone,
+        "email": store.email,
+    }
+
+
+def _address(address) -> dict:
+    return {
+        "name": address.name,
+        "lines": address.lines,
+        "state": address.get_state_display(),
+        "state_code": address.state,
+        "pin_code": address.pin_code,
+        "mobile": address.mobile,
+    }
+
+
+def _totals(lines: list[dict]) -> dict:
+    """The document's totals: the lines' sums, and the grand total rounded to the rupee."""
+    taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
+    cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
+    sgst = sum((Decimal(line["sgst"]) for line in lines), Decimal("0"))
+    igst = sum((Decimal(line["igst"]) for line in lines), Decimal("0"))
+    exact = taxable + cgst + sgst + igst
+    rounded = exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
+    return {
         "taxable_total": str(taxable),
         "cgst_total": str(cgst),
         "sgst_total": str(sgst),
