@@ -15,13 +15,14 @@ import random
 import string
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
 from catalog.models import Product
 from configuration.models import StoreProfile
-from core.india import GstState
+from core.india import GstState, to_paise
 from customers.models import Customer, CustomerNameWord, name_words
 from partners.models import PartnerEvent
 from purchases.models import (
@@ -30,8 +31,10 @@ from purchases.models import (
     CreditNote,
     Invoice,
     Item,
+    PartnerStatus,
     PaymentMethod,
     Purchase,
+    PurchaseStatus,
 )
 from shipments.models import HandoverBatch, Shipment, ShipmentItem, ShippingAgent
 
@@ -43,6 +46,9 @@ REMOTE_STATES = {"31", "35", "38", "11", "12", "13", "14", "15", "16", "17"}
 # One new customer in this many buys for a business registered for GST (every 25th: 4 %, and a
 # small demo store has some too); they give the GSTIN of their home state.
 REGISTERED_CUSTOMER_EVERY = 25
+# Small orders of the store's own goods pay for shipping (tax included), as on most Indian stores.
+FREE_SHIPPING_FROM = Decimal("499")
+SHIPPING_CHARGE = Decimal("49.00")
 
 # The tables the builder writes, in an order in which rows only point at rows before them.
 MODELS = [
@@ -285,6 +291,94 @@ class StoreBuilder:
         self.journal.add(address)
         look_up_display_once(address, "state", STATE_LABELS)
         return address
+
+    # -- purchases as placed ------------------------------------------------------------------
+
+    def place(self, plan) -> tuple[Purchase, list[Item]]:
+        """A purchase as the customer placed it (In Checkout): who, where to, what, how much."""
+        customer = self.customer_for(plan.placed_at)
+        billing = self.address(
+            name=customer.customer.name,
+            mobile=customer.customer.mobile,
+            home=customer.home,
+            line1=customer.line1,
+            landmark=customer.landmark,
+        )
+        shipping = self._other_address(customer) if self.rng.random() < 0.15 else billing
+        purchase = Purchase(
+            number=plan.number,
+            customer=customer.customer,
+            billing_address=billing,
+            shipping_address=shipping,
+            payment_method=plan.payment,
+            kind=plan.kind,
+            shipping_charge=Decimal("0.00"),
+            placed_at=plan.placed_at,
+            updated_at=plan.placed_at,
+            status=PurchaseStatus.IN_CHECKOUT,
+            partner_status=PartnerStatus.AWAITING if plan.partner_units else PartnerStatus.NONE,
+        )
+        self.journal.add(purchase)
+        look_up_display_once(purchase, "payment_method", PAYMENT_LABELS)
+        items = [
+            self._item(purchase, plan, number, line) for number, line in enumerate(plan.lines, 1)
+        ]
+        # Questions the transitions ask about the items (e.g. has_open_own_items) are answered
+        # from these objects, as on a page that prefetched them, never from the database.
+        purchase._prefetched_objects_cache = {"items": items}
+        own_value = sum(item.value_of(item.quantity) for item in items if item.is_own())
+        if any(item.is_own() for item in items) and own_value < FREE_SHIPPING_FROM:
+            purchase.shipping_charge = SHIPPING_CHARGE
+        purchase.subtotal = sum((item.taxable_value for item in items), Decimal("0.00"))
+        purchase.tax_total = sum(
+            (to_paise(item.taxable_value * item.gst_rate / 100) for item in items),
+            Decimal("0.00"),
+        )
+        purchase.grand_total = purchase.subtotal + purchase.tax_total + purchase.shipping_charge
+        return purchase, items
+
+    def _item(self, purchase: Purchase, plan, number: int, line) -> Item:
+        product = self.products[line.product.sku]
+        discount = Decimal("0.00")
+        if plan.coupon and line.is_own:
+            discount = to_paise(product.price * line.quantity / 10)
+        item = Item(
+            purchase=purchase,
+            line_number=number,
+            product=product,
+            sku=product.sku,
+            name=product.name,
+            hsn_code=product.hsn_code,
+            unit_price=product.price,
+            gst_rate=product.gst_rate,
+            quantity=line.quantity,
+            discount=discount,
+            weight_grams=product.weight_grams,
+            fulfilled_by=line.fulfilled_by,
+        )
+        self.journal.add(item)
+        return item
+
+    def _other_address(self, customer: DemoCustomer):
+        """A gift to a relative elsewhere, or delivery to the customer's office."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            return self.address(
+                name=customer.customer.name,
+                mobile=customer.customer.mobile,
+                home=customer.home,
+                line1=rng.choice(places.OFFICES),
+                landmark=rng.choice(places.LANDMARKS),
+            )
+        home = rng.choice(places.LOCALITIES)
+        given = names.given_name(rng, customer.region)
+        return self.address(
+            name=f"{given} {customer.customer.name.split()[-1]}",
+            mobile=self.mobile(),
+            home=home,
+            line1=self.house(),
+            landmark=rng.choice(places.LANDMARKS) if rng.random() < 0.8 else "",
+        )
 
     def take_rows(self) -> dict[type, list[tuple]]:
         """The rows collected since the last call, by model."""

@@ -13,24 +13,19 @@ from collections import defaultdict
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from core.india import to_paise
 from partners import rules as partner_rules
 from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
 from purchases import rules as purchase_rules
-from purchases.models import Item, PartnerStatus, Purchase, PurchaseStatus
+from purchases.models import Item, PurchaseStatus
 from purchases.transitions import run_transition
 from shipments import rules as shipment_rules
 
-from . import names, places
 from . import plan as p
-from .build import PAYMENT_LABELS, DemoCustomer, StoreBuilder, look_up_display_once
+from .build import StoreBuilder
 from .store import CANCEL_REASONS, FRAUD_DENIAL_REASONS, PARTIAL_CANCEL_REASONS
 
 IST = ZoneInfo("Asia/Kolkata")
-# Small orders of the store's own goods pay for shipping (tax included), as on most Indian stores.
-FREE_SHIPPING_FROM = Decimal("499")
-SHIPPING_CHARGE = Decimal("49.00")
 PARTNER_CANCEL_REASONS = [
     "Seller out of stock",
     "Customer cancelled on Infibeam",
@@ -91,90 +86,9 @@ class PurchaseRun:
     # -- setting up ----------------------------------------------------------------------------
 
     def _create(self) -> None:
-        b, plan = self.b, self.plan
-        customer = b.customer_for(plan.placed_at)
-        billing = b.address(
-            name=customer.customer.name,
-            mobile=customer.customer.mobile,
-            home=customer.home,
-            line1=customer.line1,
-            landmark=customer.landmark,
-        )
-        shipping = self._other_address(customer) if self.rng.random() < 0.15 else billing
-        purchase = Purchase(
-            number=plan.number,
-            customer=customer.customer,
-            billing_address=billing,
-            shipping_address=shipping,
-            payment_method=plan.payment,
-            kind=plan.kind,
-            shipping_charge=Decimal("0.00"),
-            placed_at=plan.placed_at,
-            updated_at=plan.placed_at,
-            status=PurchaseStatus.IN_CHECKOUT,
-            partner_status=PartnerStatus.AWAITING if plan.partner_units else PartnerStatus.NONE,
-        )
-        self.journal.add(purchase)
-        look_up_display_once(purchase, "payment_method", PAYMENT_LABELS)
-        self.purchase = purchase
-        self.items = [self._item(number, line) for number, line in enumerate(plan.lines, 1)]
-        # Questions the transitions ask about the items (e.g. has_open_own_items) are answered
-        # from these objects, as on a page that prefetched them, never from the database.
-        purchase._prefetched_objects_cache = {"items": self.items}
+        self.purchase, self.items = self.b.place(self.plan)
         self.own_items = [item for item in self.items if item.is_own()]
         self.partner_items = [item for item in self.items if not item.is_own()]
-        own_value = sum(item.value_of(item.quantity) for item in self.own_items)
-        if self.own_items and own_value < FREE_SHIPPING_FROM:
-            purchase.shipping_charge = SHIPPING_CHARGE
-        purchase.subtotal = sum((item.taxable_value for item in self.items), Decimal("0.00"))
-        purchase.tax_total = sum(
-            (to_paise(item.taxable_value * item.gst_rate / 100) for item in self.items),
-            Decimal("0.00"),
-        )
-        purchase.grand_total = purchase.subtotal + purchase.tax_total + purchase.shipping_charge
-
-    def _item(self, number: int, line: p.Line) -> Item:
-        product = self.b.products[line.product.sku]
-        discount = Decimal("0.00")
-        if self.plan.coupon and line.is_own:
-            discount = to_paise(product.price * line.quantity / 10)
-        item = Item(
-            purchase=self.purchase,
-            line_number=number,
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            hsn_code=product.hsn_code,
-            unit_price=product.price,
-            gst_rate=product.gst_rate,
-            quantity=line.quantity,
-            discount=discount,
-            weight_grams=product.weight_grams,
-            fulfilled_by=line.fulfilled_by,
-        )
-        self.journal.add(item)
-        return item
-
-    def _other_address(self, customer: DemoCustomer):
-        """A gift to a relative elsewhere, or delivery to the customer's office."""
-        b, rng = self.b, self.rng
-        if rng.random() < 0.5:
-            return b.address(
-                name=customer.customer.name,
-                mobile=customer.customer.mobile,
-                home=customer.home,
-                line1=rng.choice(places.OFFICES),
-                landmark=rng.choice(places.LANDMARKS),
-            )
-        home = rng.choice(places.LOCALITIES)
-        given = names.given_name(rng, customer.region)
-        return b.address(
-            name=f"{given} {customer.customer.name.split()[-1]}",
-            mobile=b.mobile(),
-            home=home,
-            line1=b.house(),
-            landmark=rng.choice(places.LANDMARKS) if rng.random() < 0.8 else "",
-        )
 
     def at(self, moment: dt.datetime, action, *args) -> None:
         self.events.append((moment, len(self.events), action, args))

@@ -89,30 +89,15 @@ def cancel(
     handed over that carry them are cancelled first (their other units wait for a courier
     again); once invoiced, a credit note numbered by `take_number` gives back what was
     cancelled (and is returned); when every unit is cancelled, so is the purchase."""
+    context = {"purchase": purchase, "at": at, "journal": journal, "reason": reason}
     cancel_shipments_carrying(
-        quantities,
-        purchase=purchase,
-        items=items,
-        shipments=shipments,
-        lines=lines,
-        user=user,
-        at=at,
-        journal=journal,
-        reason=reason,
+        quantities, items=items, shipments=shipments, lines=lines, user=user, **context
     )
     for item, quantity in quantities.items():
         item.cancel(quantity)
         journal.update(item)
-        moved = run_transition(
-            item,
-            "follow_quantities",
-            purchase=purchase,
-            user=None,
-            at=at,
-            journal=journal,
-            reason=reason,
-        )
-        if not moved:  # part of the item stays open; the timeline still says what was cancelled
+        if not run_transition(item, "follow_quantities", user=None, **context):
+            # Part of the item stays open; the timeline still says what was cancelled.
             action = f"Cancelled {quantity} of {item.quantity}"
             journal.audit(
                 audit_entry(
@@ -133,11 +118,10 @@ def cancel(
             journal=journal,
             reason=reason,
         )
-    context = {"purchase": purchase, "user": user, "at": at, "journal": journal, "reason": reason}
     if all(item.cancelled_quantity == item.quantity for item in items):
-        run_transition(purchase, "cancel", **context)
+        run_transition(purchase, "cancel", user=user, **context)
     else:
-        follow_fulfilment(items=items, shipments=shipments, **context)
+        follow_fulfilment(items=items, shipments=shipments, user=user, **context)
     return note
 
 

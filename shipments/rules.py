@@ -69,16 +69,7 @@ def assign_courier(
         )
     refuse_cod_with(agent, purchase)
     own = [item for item in items if item.is_own()]
-    if quantities is None:
-        quantities = {item: item.unassigned_quantity for item in own}
-    for item, quantity in quantities.items():
-        if quantity < 0 or quantity > item.unassigned_quantity:
-            raise InvalidInput(
-                f"{item.sku}: {item.unassigned_quantity} left to ship, cannot ship {quantity}."
-            )
-    chosen = {item: quantity for item, quantity in quantities.items() if quantity}
-    if not chosen:
-        raise InvalidInput(f"{purchase}: choose at least one item to put in the shipment.")
+    chosen = _to_ship(purchase, own, quantities)
     shipment = Shipment(
         reference=f"{purchase.number}-{len(shipments) + 1}",
         purchase=purchase,
@@ -112,6 +103,21 @@ def assign_courier(
         purchase=purchase, items=items, shipments=shipments, user=user, at=at, journal=journal
     )
     return shipment, lines
+
+
+def _to_ship(purchase: Purchase, own: list[Item], quantities: dict | None) -> dict[Item, int]:
+    """The units asked for (all those not in a shipment yet when None), each checked."""
+    if quantities is None:
+        quantities = {item: item.unassigned_quantity for item in own}
+    for item, quantity in quantities.items():
+        if quantity < 0 or quantity > item.unassigned_quantity:
+            raise InvalidInput(
+                f"{item.sku}: {item.unassigned_quantity} left to ship, cannot ship {quantity}."
+            )
+    chosen = {item: quantity for item, quantity in quantities.items() if quantity}
+    if not chosen:
+        raise InvalidInput(f"{purchase}: choose at least one item to put in the shipment.")
+    return chosen
 
 
 def _cod_of(purchase, chosen: dict[Item, int], own: list[Item], shipments, payable) -> Decimal:
