@@ -9,6 +9,8 @@ from django_tasks import task
 
 from configuration.models import StoreProfile
 
+from .models import Shipment
+
 HANDOVER_TEMPLATE = "email/shipment_handed_over.txt"
 
 
@@ -33,8 +35,6 @@ def store_sender() -> tuple[str, list[str]]:
 @task()
 def send_handover_email(*, shipment_id: int) -> None:
     """Tell the customer which courier has the parcel, its AWB and where to track it."""
-    from .models import Shipment
-
     shipment = Shipment.objects.select_related("agent", "purchase__customer").get(pk=shipment_id)
     customer = shipment.purchase.customer
     context = {"shipment": shipment, "purchase": shipment.purchase, "customer": customer}
