@@ -17,8 +17,9 @@ from partners import rules as partner_rules
 from partners.feed import fingerprint_of
 from partners.models import PartnerEvent, ReceivedVia, ReportKind
 from purchases import rules as purchase_rules
+from purchases.audit import INFIBEAM, SYSTEM
 from purchases.models import Item, PurchaseStatus
-from purchases.transitions import run_transition
+from purchases.step import Step
 from shipments import rules as shipment_rules
 
 from . import plan as p
@@ -72,16 +73,9 @@ class PurchaseRun:
             )
         purchase.updated_at = self.last_event
 
-    def state(self, at: dt.datetime, user) -> dict:
-        """What every rule is given: the purchase, all its items and shipments, who and when."""
-        return {
-            "purchase": self.purchase,
-            "items": self.items,
-            "shipments": self.shipments,
-            "user": user,
-            "at": at,
-            "journal": self.journal,
-        }
+    def step(self, at: dt.datetime, user, actor_label: str = SYSTEM) -> Step:
+        """A step in this purchase's life for a rule: all its items and shipments, who, when."""
+        return Step(self.purchase, self.items, self.shipments, user, at, self.journal, actor_label)
 
     # -- setting up ----------------------------------------------------------------------------
 
@@ -262,15 +256,7 @@ class PurchaseRun:
 
     def move_purchase(self, at, name, user, reason=""):
         """The checkout's payment moves, and the fraud review."""
-        run_transition(
-            self.purchase,
-            name,
-            purchase=self.purchase,
-            user=user,
-            at=at,
-            journal=self.journal,
-            reason=reason,
-        )
+        self.step(at, user).move(self.purchase, name, reason=reason)
 
     def review(self, at):
         user = self.b.fulfiller()
@@ -281,9 +267,9 @@ class PurchaseRun:
 
     def issue_invoice(self, at):
         self.invoice = purchase_rules.issue_invoice(
+            self.step(at, self.b.fulfiller()),
             store=self.b.store,
             take_number=lambda _at: self.plan.invoice,
-            **self.state(at, self.b.fulfiller()),
         )
 
     def cancel(self, at):
@@ -295,13 +281,13 @@ class PurchaseRun:
             wanted = {item: item.open_quantity for item in self.own_items if item.open_quantity}
             reason = self.rng.choice(CANCEL_REASONS)
         note = purchase_rules.cancel(
+            self.step(at, self.b.owner),
             quantities=wanted,
             lines=self.lines,
             invoice=self.invoice,
             store=self.b.store,
             take_number=lambda _at: self.plan.credit_note,
             reason=reason,
-            **self.state(at, self.b.owner),
         )
         if note is not None:
             self.credited += note.grand_total
@@ -309,31 +295,31 @@ class PurchaseRun:
     def assign(self, at, parcel: dict):
         payable = None if self.invoice is None else self.invoice.grand_total - self.credited
         parcel["shipment"], lines = shipment_rules.assign_courier(
+            self.step(at, self.b.fulfiller()),
             agent=parcel["agent"],
             quantities=parcel["quantities"],
             payable=payable,
-            **self.state(at, self.b.fulfiller()),
         )
         self.lines.extend(lines)
 
     def record_awb(self, at, parcel: dict):
         shipment, user = parcel["shipment"], self.b.fulfiller()
         awb = self.b.next_awb(parcel["courier"])
-        shipment_rules.record_awb(shipment=shipment, awb=awb, **self.state(at, user))
+        shipment_rules.record_awb(self.step(at, user), shipment=shipment, awb=awb)
 
     def print_slip(self, at, parcel: dict):
         shipment, user = parcel["shipment"], self.b.fulfiller()
-        shipment_rules.record_slip_printed(shipment=shipment, drawn_at=None, **self.state(at, user))
+        shipment_rules.record_slip_printed(self.step(at, user), shipment=shipment, drawn_at=None)
 
     def hand_over(self, at, parcel: dict):
         """At the courier's pickup, in that pickup's handover batch."""
         shipment = parcel["shipment"]
         batch = self.b.batch_for(parcel["agent"], parcel["pickup"])
         shipment_rules.hand_over(
+            self.step(at, batch.opened_by),
             shipment=shipment,
             lines=[line for line in self.lines if line.shipment_id == shipment.pk],
             batch=batch,
-            **self.state(at, batch.opened_by),
         )
 
     def partner_report(self, at, item: Item, kind: str, quantity: int):
@@ -366,15 +352,11 @@ class PurchaseRun:
         )
         self.journal.add(event)
         partner_rules.apply_report(
-            purchase=purchase,
+            self.step(at, None, actor_label=INFIBEAM),
             item=item,
             kind=kind,
             quantity=quantity,
             event_id=event_id,
             reason=reason,
             occurred_at=at,
-            items=self.items,
-            shipments=self.shipments,
-            at=at,
-            journal=self.journal,
         )

@@ -15,8 +15,10 @@ from django_fsm import ConcurrentTransition
 
 from core.exceptions import RoleNotAllowed
 from core.permissions import CONFIGURE
+from purchases.audit import INFIBEAM
 from purchases.journal import DatabaseJournal
 from purchases.models import Item, Purchase
+from purchases.step import Step
 
 from . import feed, rules
 from .exceptions import FeedRefused
@@ -284,18 +286,16 @@ def _check_applicable(report: feed.PartnerReport, item: Item, purchase: Purchase
 
 def _move(report: feed.PartnerReport, *, item: Item, items: list[Item], purchase: Purchase) -> None:
     """Count the units, then let the item, the partner part and the purchase follow."""
+    shipments = list(purchase.shipments.all())
+    step = Step(purchase, items, shipments, None, timezone.now(), DatabaseJournal(), INFIBEAM)
     rules.apply_report(
-        purchase=purchase,
+        step,
         item=item,
         kind=report.kind,
         quantity=report.quantity,
         event_id=report.event_id,
         reason=report.reason,
         occurred_at=report.occurred_at,
-        items=items,
-        shipments=list(purchase.shipments.all()),
-        at=timezone.now(),
-        journal=DatabaseJournal(),
     )
 
 

@@ -1,17 +1,11 @@
-"""How a purchase's state follows its items and shipments (see purchases/README.md): pure functions
-of objects in memory, asked by the services and the demo builder alike."""
+"""What a purchase's state follows: its items' quantities and its shipments (purchases/README.md).
+Pure functions of objects in memory; `Step.follow` (step.py) moves the purchase by them."""
 
-import datetime as dt
 from collections.abc import Iterable
-
-from django.contrib.auth.models import AbstractBaseUser
 
 from shipments.models import Shipment, ShipmentStatus
 
-from .audit import SYSTEM
-from .journal import Journal
-from .models import FOLLOWING_STATES, FulfilmentProgress, Item, PartnerStatus, Purchase
-from .transitions import run_transition
+from .models import FulfilmentProgress, Item, PartnerStatus
 
 
 def progress_of(items: Iterable[Item], shipments: Iterable[Shipment]) -> FulfilmentProgress:
@@ -50,33 +44,3 @@ def partner_status_of(items: Iterable[Item]) -> str:
     if handed_over:
         return PartnerStatus.PARTIALLY_COMPLETE
     return PartnerStatus.AWAITING
-
-
-def follow_fulfilment(
-    *,
-    purchase: Purchase,
-    items: list[Item],
-    shipments: list[Shipment],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
-    reason: str = "",
-    actor_label: str = SYSTEM,
-) -> bool:
-    """Move the purchase to the state its items and shipments imply; False if it stays."""
-    if purchase.status not in FOLLOWING_STATES:
-        return False
-    progress = progress_of(items, shipments)
-    if purchase.derive_status(progress) == purchase.status:
-        return False
-    return run_transition(
-        purchase,
-        "follow_fulfilment",
-        purchase=purchase,
-        user=user,
-        at=at,
-        journal=journal,
-        args=(progress,),
-        reason=reason,
-        actor_label=actor_label,
-    )

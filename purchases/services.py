@@ -15,7 +15,7 @@ from . import rules
 from .invoicing import allocate_number
 from .journal import DatabaseJournal
 from .models import DocumentKind, Invoice, Item, Purchase
-from .transitions import run_transition
+from .step import Step
 
 REASON_MAX_LENGTH = 1000
 
@@ -39,6 +39,13 @@ def lock_items_and_shipments(purchase: Purchase) -> tuple[list[Item], list[Shipm
     return items, shipments
 
 
+def locked_step(purchase: Purchase, user: AbstractBaseUser | None) -> Step:
+    """A step on a locked purchase, for a rule: its items and shipments locked too, now, and a
+    journal that saves each change."""
+    items, shipments = lock_items_and_shipments(purchase)
+    return Step(purchase, items, shipments, user, timezone.now(), DatabaseJournal())
+
+
 def required_reason(reason: str, action: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -50,10 +57,7 @@ def required_reason(reason: str, action: str) -> str:
 
 def _run(purchase_id: int, name: str, user: AbstractBaseUser, reason: str = "") -> Purchase:
     purchase = lock_purchase(purchase_id)
-    at, journal = timezone.now(), DatabaseJournal()
-    run_transition(
-        purchase, name, purchase=purchase, user=user, at=at, journal=journal, reason=reason
-    )
+    locked_step(purchase, user).move(purchase, name, reason=reason)
     return purchase
 
 
@@ -78,17 +82,11 @@ def number_taker(kind: str, prefix: str) -> rules.NumberTaker:
 def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoice:
     """Issue the GST tax invoice for the own items, numbered from this year's series."""
     purchase = lock_purchase(purchase_id)
-    items, shipments = lock_items_and_shipments(purchase)
     store = StoreProfile.objects.current()
     return rules.issue_invoice(
-        purchase=purchase,
-        items=items,
-        shipments=shipments,
+        locked_step(purchase, user),
         store=store,
         take_number=number_taker(DocumentKind.INVOICE, store.invoice_prefix),
-        user=user,
-        at=timezone.now(),
-        journal=DatabaseJournal(),
     )
 
 
@@ -112,8 +110,8 @@ def purchase_cancel(
         raise TransitionNotAllowed(
             f"{purchase}: cannot cancel while {purchase.get_status_display()}."
         )
-    items, shipments = lock_items_and_shipments(purchase)
-    own_items = {item.pk: item for item in items if item.is_own()}
+    step = locked_step(purchase, user)
+    own_items = {item.pk: item for item in step.items if item.is_own()}
     if item_quantities is None:
         item_quantities = {pk: item.open_quantity for pk, item in own_items.items()}
     quantities = _validated_cancellation(own_items, item_quantities)
@@ -121,17 +119,12 @@ def purchase_cancel(
         raise InvalidInput(f"{purchase}: nothing left to cancel.")
     store = StoreProfile.objects.current()
     rules.cancel(
-        purchase=purchase,
+        step,
         quantities=quantities,
-        items=items,
-        shipments=shipments,
         lines=list(ShipmentItem.objects.filter(shipment__purchase=purchase)),
         invoice=purchase.invoices.order_by("-issued_at").first(),
         store=store,
         take_number=number_taker(DocumentKind.CREDIT_NOTE, store.credit_note_prefix),
-        user=user,
-        at=timezone.now(),
-        journal=DatabaseJournal(),
         reason=reason,
     )
     return purchase

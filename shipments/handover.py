@@ -51,7 +51,7 @@ def shipment_hand_over_in_batch(
 ) -> tuple[Shipment, HandoverBatch]:
     """Hand a shipment over and put it in the user's open batch for its courier."""
     require(user, FULFIL, doing="hand parcels over")
-    shipment = lock_shipment(shipment_id).shipment
+    _, shipment = lock_shipment(shipment_id, user)
     refuse_unless_ready(shipment)  # before a batch is opened for a parcel that cannot go
     batch = handover_batch_open_for(agent=shipment.agent, user=user)
     shipment = shipment_hand_over(shipment_id=shipment.pk, user=user, batch=batch)

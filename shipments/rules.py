@@ -1,27 +1,22 @@
 """What assigning a courier, recording an AWB, printing a slip, handing over and cancelling do to a
 shipment, its purchase and items: the rules, in memory.
 
-As in `purchases/rules.py`: each function changes the objects it is given and tells the journal
-what changed and what the timeline says; the services lock, load, check and call them with a
-DatabaseJournal, and the demo builder calls the same ones. `shipments`, where a rule takes it, is
-the list of all the purchase's shipments (a new one is appended to it): the purchase's state
-follows them.
+As in `purchases/rules.py`: each rule takes a `Step` (the purchase with all its items and
+shipments, who acts, when, the journal), changes those objects and tells the journal what changed
+and what the timeline says; the services lock, load, check and call them with a journal that saves,
+and the demo builder calls the same ones.
 """
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from core.exceptions import InvalidInput, TransitionNotAllowed
 from core.india import PAISE
 from core.permissions import FULFIL
-from purchases.audit import audit_entry
-from purchases.fulfilment import follow_fulfilment
-from purchases.journal import Journal
 from purchases.models import Item, Purchase
-from purchases.transitions import run_transition
+from purchases.step import Step
 
 from .models import HandoverBatch, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
 
@@ -50,58 +45,42 @@ def refuse_cod_with(agent: ShippingAgent, purchase: Purchase) -> None:
 
 
 def assign_courier(
+    step: Step,
     *,
-    purchase: Purchase,
     agent: ShippingAgent,
     quantities: dict[Item, int] | None,
-    items: list[Item],
-    shipments: list[Shipment],
     payable: Decimal | None,
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
 ) -> tuple[Shipment, list[ShipmentItem]]:
     """A new shipment with `agent` for some own units not yet in one (item → units; all of them
     when None). `payable` is what the invoices still ask for (see cod_to_collect)."""
+    purchase = step.purchase
     if not purchase.takes_couriers():
         raise TransitionNotAllowed(
             f"{purchase}: cannot assign an agent while {purchase.get_status_display()}."
         )
     refuse_cod_with(agent, purchase)
-    own = [item for item in items if item.is_own()]
+    own = [item for item in step.items if item.is_own()]
     chosen = _to_ship(purchase, own, quantities)
     shipment = Shipment(
-        reference=f"{purchase.number}-{len(shipments) + 1}",
+        reference=f"{purchase.number}-{len(step.shipments) + 1}",
         purchase=purchase,
         agent=agent,
         weight_grams=max(1, sum(item.weight_grams * quantity for item, quantity in chosen.items())),
-        cod_amount=_cod_of(purchase, chosen, own, shipments, payable),
-        created_at=at,
+        cod_amount=_cod_of(purchase, chosen, own, step.shipments, payable),
+        created_at=step.at,
     )
-    journal.add(shipment)
-    shipments.append(shipment)
+    step.add(shipment)
+    step.shipments.append(shipment)
     lines = []
     for item, quantity in chosen.items():
         line = ShipmentItem(shipment=shipment, item=item, quantity=quantity)
-        journal.add(line)
+        step.add(line)
         lines.append(line)
         item.assign(quantity)
-        journal.update(item)
+        step.update(item)
     contents = ", ".join(f"{item.sku} × {quantity}" for item, quantity in chosen.items())
-    journal.audit(
-        audit_entry(
-            purchase=purchase,
-            subject=shipment,
-            action=f"Agent assigned: {agent.name}",
-            user=user,
-            at=at,
-            to_state=shipment.status,
-            reason=contents,
-        )
-    )
-    follow_fulfilment(
-        purchase=purchase, items=items, shipments=shipments, user=user, at=at, journal=journal
-    )
+    step.note(shipment, f"Agent assigned: {agent.name}", to_state=shipment.status, reason=contents)
+    step.follow()
     return shipment, lines
 
 
@@ -142,17 +121,7 @@ def refuse_unless_open(shipment: Shipment, what: str) -> None:
         )
 
 
-def record_awb(
-    *,
-    purchase: Purchase,
-    shipment: Shipment,
-    awb: str,
-    items: list[Item],
-    shipments: list[Shipment],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
-) -> None:
+def record_awb(step: Step, *, shipment: Shipment, awb: str) -> None:
     """Record (or correct, until handover) the AWB, already checked against the courier's rule.
     A slip printed before carries the old AWB's barcode, or only the shipment reference: the
     parcel needs one with this AWB."""
@@ -161,118 +130,68 @@ def record_awb(
         return
     previous = shipment.awb
     shipment.awb = awb
-    shipment.slip_details_changed_at = at
-    journal.update(shipment)
-    action = f"AWB recorded: {awb}" if not previous else f"AWB corrected: {previous} → {awb}"
-    journal.audit(audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at))
-    state = {"items": items, "shipments": shipments, "user": user, "at": at, "journal": journal}
-    _outdate_slip(purchase=purchase, shipment=shipment, **state)
-    _ship_if_ready(purchase=purchase, shipment=shipment, **state)
+    shipment.slip_details_changed_at = step.at
+    step.update(shipment)
+    step.note(
+        shipment, f"AWB recorded: {awb}" if not previous else f"AWB corrected: {previous} → {awb}"
+    )
+    _outdate_slip(step, shipment)
+    _ship_if_ready(step, shipment)
 
 
-def change_agent(
-    *,
-    purchase: Purchase,
-    shipment: Shipment,
-    agent: ShippingAgent,
-    items: list[Item],
-    shipments: list[Shipment],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
-) -> None:
+def change_agent(step: Step, *, shipment: Shipment, agent: ShippingAgent) -> None:
     """Correct the courier until handover (its AWB, if any, already checked against the new
     courier's rule); a slip already printed names the old courier and must be printed again."""
     refuse_unless_open(shipment, "the agent")
     if agent.pk == shipment.agent_id:
         return
-    refuse_cod_with(agent, purchase)
+    refuse_cod_with(agent, step.purchase)
     previous = shipment.agent
     shipment.agent = agent
-    shipment.slip_details_changed_at = at
-    journal.update(shipment)
-    action = f"Agent changed: {previous.name} → {agent.name}"
-    journal.audit(audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at))
-    _outdate_slip(
-        purchase=purchase,
-        shipment=shipment,
-        items=items,
-        shipments=shipments,
-        user=user,
-        at=at,
-        journal=journal,
-    )
+    shipment.slip_details_changed_at = step.at
+    step.update(shipment)
+    step.note(shipment, f"Agent changed: {previous.name} → {agent.name}")
+    _outdate_slip(step, shipment)
 
 
-def record_slip_printed(
-    *,
-    purchase: Purchase,
-    shipment: Shipment,
-    drawn_at: dt.datetime | None,
-    items: list[Item],
-    shipments: list[Shipment],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
-) -> None:
+def record_slip_printed(step: Step, *, shipment: Shipment, drawn_at: dt.datetime | None) -> None:
     """The address slip was printed; with an AWB recorded, the shipment is Shipped.
 
     `drawn_at`: when the slip was drawn from the database, at the latest. If the courier or the AWB
     changed since, the slip that came out of the printer shows the old ones: it is noted, but does
-    not count, and the shipment waits for a new one. `user=None`: printed by a command or the
-    worker."""
+    not count, and the shipment waits for a new one. A step without user: printed by a command or
+    the worker."""
     changed = shipment.slip_details_changed_at
     if drawn_at is not None and changed is not None and changed >= drawn_at:
-        action = "Address slip printed with an old courier or AWB: print it again"
-        journal.audit(
-            audit_entry(purchase=purchase, subject=shipment, action=action, user=user, at=at)
-        )
+        step.note(shipment, "Address slip printed with an old courier or AWB: print it again")
         return
-    journal.audit(
-        audit_entry(
-            purchase=purchase, subject=shipment, action="Address slip printed", user=user, at=at
-        )
-    )
+    step.note(shipment, "Address slip printed")
     if shipment.slip_printed_at is None and shipment.is_open():
-        shipment.slip_printed_at = at
-        journal.update(shipment)
-        if user is None or user.has_perm(FULFIL):
-            _ship_if_ready(
-                purchase=purchase,
-                shipment=shipment,
-                items=items,
-                shipments=shipments,
-                user=user,
-                at=at,
-                journal=journal,
-            )
+        shipment.slip_printed_at = step.at
+        step.update(shipment)
+        if step.user is None or step.user.has_perm(FULFIL):
+            _ship_if_ready(step, shipment)
 
 
-def _outdate_slip(*, purchase, shipment, items, shipments, user, at, journal) -> None:
+def _outdate_slip(step: Step, shipment: Shipment) -> None:
     """The printed slip no longer matches the shipment: it must be printed again, and a Shipped
     shipment goes back to wait for it (so no parcel is handed over with a wrong label)."""
     if not shipment.has_slip_printed():
         return
     shipment.slip_printed_at = None
-    journal.update(shipment)
-    context = {"purchase": purchase, "user": user, "at": at, "journal": journal}
+    step.update(shipment)
     if shipment.status == ShipmentStatus.SHIPPED:
-        run_transition(shipment, "outdate_slip", **context)
-        follow_fulfilment(items=items, shipments=shipments, **context)
+        step.move(shipment, "outdate_slip")
+        step.follow()
     else:
-        journal.audit(
-            audit_entry(
-                purchase=purchase, subject=shipment, action="Slip to print again", user=user, at=at
-            )
-        )
+        step.note(shipment, "Slip to print again")
 
 
-def _ship_if_ready(*, purchase, shipment, items, shipments, user, at, journal) -> None:
+def _ship_if_ready(step: Step, shipment: Shipment) -> None:
     if shipment.status == ShipmentStatus.AGENT_ASSIGNED and shipment.is_ready_to_ship():
-        shipment.shipped_at = at
-        context = {"purchase": purchase, "user": user, "at": at, "journal": journal}
-        run_transition(shipment, "ship", **context)
-        follow_fulfilment(items=items, shipments=shipments, **context)
+        shipment.shipped_at = step.at
+        step.move(shipment, "ship")
+        step.follow()
 
 
 def refuse_unless_ready(shipment: Shipment) -> None:
@@ -301,48 +220,29 @@ def refuse_unless_ready(shipment: Shipment) -> None:
 
 
 def hand_over(
-    *,
-    purchase: Purchase,
-    shipment: Shipment,
-    lines: list[ShipmentItem],
-    batch: HandoverBatch | None,
-    items: list[Item],
-    shipments: list[Shipment],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
+    step: Step, *, shipment: Shipment, lines: list[ShipmentItem], batch: HandoverBatch | None
 ) -> None:
     """The courier took the parcel: the units of its `lines` count as handed over."""
     refuse_unless_ready(shipment)
-    shipment.handed_over_at = at
+    shipment.handed_over_at = step.at
     shipment.handover_batch = batch
-    context = {"purchase": purchase, "at": at, "journal": journal}
-    run_transition(shipment, "hand_over", user=user, **context)
-    by_id = {item.pk: item for item in items}
+    step.move(shipment, "hand_over")
+    by_id = {item.pk: item for item in step.items}
     for line in lines:
         item = by_id[line.item_id]
         item.hand_over(line.quantity)
-        journal.update(item)
-        run_transition(item, "follow_quantities", user=None, **context)
-    follow_fulfilment(items=items, shipments=shipments, user=user, **context)
+        step.update(item)
+        step.move(item, "follow_quantities", by_system=True)
+    step.follow()
 
 
 def cancel_shipments_carrying(
-    quantities: dict[Item, int],
-    *,
-    purchase: Purchase,
-    items: list[Item],
-    shipments: list[Shipment],
-    lines: list[ShipmentItem],
-    user: AbstractBaseUser | None,
-    at: dt.datetime,
-    journal: Journal,
-    reason: str,
+    step: Step, *, quantities: dict[Item, int], lines: list[ShipmentItem], reason: str
 ) -> None:
     """Cancel, newest first, the shipments not yet handed over that must give back units about
     to be cancelled (item → units); every unit they carried waits for a courier again."""
-    by_id = {item.pk: item for item in items}
-    newest_first = sorted(shipments, key=lambda s: (s.created_at, s.pk), reverse=True)
+    by_id = {item.pk: item for item in step.items}
+    newest_first = sorted(step.shipments, key=lambda s: (s.created_at, s.pk), reverse=True)
     for item, quantity in quantities.items():
         shortfall = quantity - item.unassigned_quantity
         for shipment in newest_first:
@@ -351,18 +251,10 @@ def cancel_shipments_carrying(
             carried = [line for line in lines if line.shipment_id == shipment.pk]
             if not shipment.is_open() or all(line.item_id != item.pk for line in carried):
                 continue
-            shipment.cancelled_at = at
-            run_transition(
-                shipment,
-                "cancel",
-                purchase=purchase,
-                user=user,
-                at=at,
-                journal=journal,
-                reason=reason,
-            )
+            shipment.cancelled_at = step.at
+            step.move(shipment, "cancel", reason=reason)
             for line in carried:
                 by_id[line.item_id].release(line.quantity)
-                journal.update(by_id[line.item_id])
+                step.update(by_id[line.item_id])
                 if line.item_id == item.pk:
                     shortfall -= line.quantity

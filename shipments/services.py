@@ -5,58 +5,31 @@ shipment with a DatabaseJournal."""
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core.exceptions import InvalidInput, NotFound
 from core.permissions import FULFIL, require
 from purchases.invoicing import amount_payable
-from purchases.journal import DatabaseJournal
 from purchases.models import Item, Purchase
-from purchases.services import lock_items_and_shipments, lock_purchase
+from purchases.services import lock_purchase, locked_step
+from purchases.step import Step
 
 from . import rules
 from .models import HandoverBatch, Shipment, ShippingAgent
 from .notifications import send_handover_email
 
 
-@dataclass(frozen=True)
-class LockedShipment:
-    """A shipment with its purchase and all the purchase's items and shipments, as the rules
-    take them."""
-
-    purchase: Purchase
-    shipment: Shipment
-    items: list[Item]
-    shipments: list[Shipment]
-
-    def state(self, user: AbstractBaseUser | None) -> dict:
-        """What every shipment rule is given: these, the user, now, and a journal that saves."""
-        return {
-            "purchase": self.purchase,
-            "shipment": self.shipment,
-            "items": self.items,
-            "shipments": self.shipments,
-            "user": user,
-            "at": timezone.now(),
-            "journal": DatabaseJournal(),
-        }
-
-
-def lock_shipment(shipment_id) -> LockedShipment:
-    """The shipment, its purchase and the purchase's items and shipments, locked in that order
-    (purchase first, as every action does), or NotFound."""
+def lock_shipment(shipment_id, user: AbstractBaseUser | None) -> tuple[Step, Shipment]:
+    """The shipment, and a step on its purchase for a rule: the purchase, then all its items and
+    shipments locked in that order (as every action locks), or NotFound."""
     try:
         purchase_id = Shipment.objects.values_list("purchase_id", flat=True).get(pk=shipment_id)
     except (Shipment.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"There is no shipment {shipment_id}.") from None
-    purchase = lock_purchase(purchase_id)
-    items, shipments = lock_items_and_shipments(purchase)
-    shipment = next(each for each in shipments if each.pk == int(shipment_id))
-    return LockedShipment(purchase, shipment, items, shipments)
+    step = locked_step(lock_purchase(purchase_id), user)
+    return step, next(each for each in step.shipments if each.pk == int(shipment_id))
 
 
 def get_agent(agent_id) -> ShippingAgent:
@@ -108,17 +81,12 @@ def shipment_create(
     """Assign a courier to some or all own items not yet in a shipment (item id → quantity)."""
     purchase = lock_purchase(purchase_id)
     require(user, FULFIL, what=str(purchase))
-    items, shipments = lock_items_and_shipments(purchase)
+    step = locked_step(purchase, user)
     shipment, _ = rules.assign_courier(
-        purchase=purchase,
+        step,
         agent=get_agent(agent_id),
-        quantities=None if quantities is None else _items_of(purchase, items, quantities),
-        items=items,
-        shipments=shipments,
+        quantities=None if quantities is None else _items_of(purchase, step.items, quantities),
         payable=amount_payable(purchase),
-        user=user,
-        at=timezone.now(),
-        journal=DatabaseJournal(),
     )
     return shipment
 
@@ -158,12 +126,11 @@ def _saved_unless_awb_taken(change, shipment: Shipment) -> None:
 def shipment_record_awb(*, shipment_id: int, user: AbstractBaseUser, awb: str) -> Shipment:
     """Record (or correct, until handover) the AWB of a shipment. A slip printed before must be
     printed again, with this AWB's barcode."""
-    locked = lock_shipment(shipment_id)
-    shipment = locked.shipment
+    step, shipment = lock_shipment(shipment_id, user)
     require(user, FULFIL, what=str(shipment))
     rules.refuse_unless_open(shipment, "the AWB")
     awb = validate_awb(agent=shipment.agent, awb=awb, shipment=shipment)
-    _saved_unless_awb_taken(lambda: rules.record_awb(awb=awb, **locked.state(user)), shipment)
+    _saved_unless_awb_taken(lambda: rules.record_awb(step, shipment=shipment, awb=awb), shipment)
     return shipment
 
 
@@ -171,14 +138,15 @@ def shipment_record_awb(*, shipment_id: int, user: AbstractBaseUser, awb: str) -
 def shipment_change_agent(*, shipment_id: int, user: AbstractBaseUser, agent_id: int) -> Shipment:
     """Correct the courier of a shipment until it is handed over; its AWB is kept if still valid,
     and a slip already printed (which names the old courier) must be printed again."""
-    locked = lock_shipment(shipment_id)
-    shipment = locked.shipment
+    step, shipment = lock_shipment(shipment_id, user)
     require(user, FULFIL, what=str(shipment))
     rules.refuse_unless_open(shipment, "the agent")
     agent = get_agent(agent_id)
     if shipment.awb and agent.pk != shipment.agent_id:
         validate_awb(agent=agent, awb=shipment.awb, shipment=shipment)
-    _saved_unless_awb_taken(lambda: rules.change_agent(agent=agent, **locked.state(user)), shipment)
+    _saved_unless_awb_taken(
+        lambda: rules.change_agent(step, shipment=shipment, agent=agent), shipment
+    )
     return shipment
 
 
@@ -188,9 +156,9 @@ def shipment_record_slip_printed(
 ) -> Shipment:
     """Note that the address slip was printed; with an AWB recorded, the shipment is Shipped.
     A slip drawn (`drawn_at`) before its courier or AWB changed is noted but does not count."""
-    locked = lock_shipment(shipment_id)
-    rules.record_slip_printed(drawn_at=drawn_at, **locked.state(user))
-    return locked.shipment
+    step, shipment = lock_shipment(shipment_id, user)
+    rules.record_slip_printed(step, shipment=shipment, drawn_at=drawn_at)
+    return shipment
 
 
 @transaction.atomic
@@ -198,9 +166,8 @@ def shipment_hand_over(
     *, shipment_id: int, user: AbstractBaseUser, batch: HandoverBatch | None = None
 ) -> Shipment:
     """The courier took the parcel: its items count as handed over and the customer is emailed."""
-    locked = lock_shipment(shipment_id)
-    shipment = locked.shipment
+    step, shipment = lock_shipment(shipment_id, user)
     require(user, FULFIL, doing="hand parcels over")
-    rules.hand_over(lines=list(shipment.lines.all()), batch=batch, **locked.state(user))
+    rules.hand_over(step, shipment=shipment, lines=list(shipment.lines.all()), batch=batch)
     transaction.on_commit(lambda: send_handover_email.enqueue(shipment_id=shipment.pk))
     return shipment
