@@ -29,12 +29,10 @@ class DocumentSeries(models.Model):
         return f"{self.get_kind_display()} {self.financial_year}"
 
 
-class Invoice(models.Model):
-    """A GST tax invoice: numbered once, its content frozen when issued, never deleted."""
+class IssuedDocument(models.Model):
+    """What a tax invoice and a credit note share: a number from a gapless series, who issued it
+    when, and every particular printed, frozen at issue."""
 
-    purchase = models.ForeignKey(
-        "purchases.Purchase", on_delete=models.PROTECT, related_name="invoices"
-    )
     number = models.CharField(max_length=16, unique=True)
     financial_year = models.CharField(max_length=5)
     sequence = models.PositiveIntegerField()
@@ -48,50 +46,44 @@ class Invoice(models.Model):
     grand_total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        abstract = True
         ordering = ["financial_year", "sequence"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["financial_year", "sequence"], name="invoice_sequence_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name="invoice_number_format"
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.number
 
 
-class CreditNote(models.Model):
+def numbered_once(prefix: str) -> list:
+    """A series' sequence is unique within its financial year, and a number is what a GST
+    document number may be: at most 16 letters, digits, '/' and '-' (CGST rule 46(b))."""
+    return [
+        models.UniqueConstraint(
+            fields=["financial_year", "sequence"], name=f"{prefix}_sequence_unique"
+        ),
+        models.CheckConstraint(
+            condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"), name=f"{prefix}_number_format"
+        ),
+    ]
+
+
+class Invoice(IssuedDocument):
+    """A GST tax invoice: numbered once, its content frozen when issued, never deleted."""
+
+    purchase = models.ForeignKey(
+        "purchases.Purchase", on_delete=models.PROTECT, related_name="invoices"
+    )
+
+    class Meta(IssuedDocument.Meta):
+        constraints = numbered_once("invoice")
+
+
+class CreditNote(IssuedDocument):
     """Cancels all or part of an invoice; has its own series."""
 
     invoice = models.ForeignKey(
         "purchases.Invoice", on_delete=models.PROTECT, related_name="credit_notes"
     )
-    number = models.CharField(max_length=16, unique=True)
-    financial_year = models.CharField(max_length=5)
-    sequence = models.PositiveIntegerField()
-    issued_at = models.DateTimeField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
     reason = models.TextField()
-    content = models.JSONField()
-    taxable_total = models.DecimalField(max_digits=12, decimal_places=2)
-    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
-    grand_total = models.DecimalField(max_digits=12, decimal_places=2)
 
-    class Meta:
-        ordering = ["financial_year", "sequence"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["financial_year", "sequence"], name="credit_note_sequence_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
-                name="credit_note_number_format",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
+    class Meta(IssuedDocument.Meta):
+        constraints = numbered_once("credit_note")
