@@ -1,8 +1,7 @@
 """Printing documents: a few at once straight back to the browser, more as a background job.
 
-Every printed document is recorded in its purchase's timeline (who printed what, when): invoices and
-credit notes by an audit entry, slips by shipments.services.shipment_record_slip_printed (which also
-moves a shipment with its AWB to Shipped), manifests by an entry on each purchase they list.
+Every printed document is recorded in its purchase's timeline (who printed what, when), as its
+document type says (printing/document_types.py).
 """
 
 import datetime as dt
@@ -17,14 +16,11 @@ from django.utils import timezone
 
 from core.exceptions import ActionRefused, NotFound, RoleNotAllowed, TransitionNotAllowed
 from core.permissions import PRINT
-from purchases.audit import audit_record
-from purchases.models import CreditNote, Invoice
-from shipments.models import HandoverBatch
-from shipments.services import shipment_record_slip_printed
 
 from . import rendering
+from .document_types import DOCUMENT_TYPES, Ref, Selection
 from .models import PrintJob, PrintJobStatus
-from .selection import CREDIT_NOTE, INVOICE, MANIFEST, SLIP, Ref, Selection, select_documents
+from .selection import select_documents
 
 MAX_DIRECT = 20
 RECORD_BATCH = 50
@@ -47,47 +43,12 @@ def _require_print(user: AbstractBaseUser | None) -> None:
 
 @transaction.atomic
 def documents_record_printed(
-    *, refs: list[Ref], user: AbstractBaseUser | None, drawn_at: dt.datetime
+    *, document: str, refs: list[Ref], user: AbstractBaseUser | None, drawn_at: dt.datetime
 ) -> None:
-    """Write the timeline entries of documents that were just printed, drawn from the database
-    no earlier than `drawn_at` (a slip drawn before its courier or AWB changed does not count)."""
-    invoices = Invoice.objects.select_related("purchase").in_bulk(
-        [pk for kind, pk in refs if kind == INVOICE]
-    )
-    notes = CreditNote.objects.select_related("invoice__purchase").in_bulk(
-        [pk for kind, pk in refs if kind == CREDIT_NOTE]
-    )
-    batches = HandoverBatch.objects.select_related("agent").in_bulk(
-        [pk for kind, pk in refs if kind == MANIFEST]
-    )
-    for kind, pk in refs:
-        if kind == INVOICE:
-            invoice = invoices[pk]
-            audit_record(
-                purchase=invoice.purchase, subject=invoice, action="Tax invoice printed", user=user
-            )
-        elif kind == CREDIT_NOTE:
-            note = notes[pk]
-            audit_record(
-                purchase=note.invoice.purchase,
-                subject=note,
-                action="Credit note printed",
-                user=user,
-            )
-        elif kind == SLIP:
-            shipment_record_slip_printed(shipment_id=pk, user=user, drawn_at=drawn_at)
-        elif kind == MANIFEST:
-            batch = batches[pk]
-            purchases = {
-                s.purchase_id: s.purchase for s in batch.shipments.select_related("purchase")
-            }
-            for purchase in purchases.values():
-                audit_record(
-                    purchase=purchase,
-                    subject=batch,
-                    action=f"Handover manifest printed ({batch.agent.name})",
-                    user=user,
-                )
+    """Write the timeline entries of documents of one type that were just printed, drawn from the
+    database no earlier than `drawn_at` (a slip drawn before its courier or AWB changed does not
+    count)."""
+    DOCUMENT_TYPES[document].record_printed(refs=refs, user=user, drawn_at=drawn_at)
 
 
 # -- printing a few now ---------------------------------------------------------------------
@@ -104,7 +65,9 @@ def documents_print_now(*, selection: Selection, user: AbstractBaseUser | None) 
         raise ActionRefused(f"More than {MAX_DIRECT} documents are printed as a background job.")
     drawn_at = timezone.now()
     pdf = rendering.render_now(selection)
-    documents_record_printed(refs=list(selection.refs), user=user, drawn_at=drawn_at)
+    documents_record_printed(
+        document=selection.document, refs=list(selection.refs), user=user, drawn_at=drawn_at
+    )
     return pdf
 
 
@@ -255,7 +218,12 @@ def _run(job: PrintJob) -> None:
         batch = refs[job.recorded_count : job.recorded_count + RECORD_BATCH]
         with transaction.atomic():
             # The parts were drawn after the job was queued, perhaps over several attempts.
-            documents_record_printed(refs=batch, user=job.created_by, drawn_at=job.created_at)
+            documents_record_printed(
+                document=selection.document,
+                refs=batch,
+                user=job.created_by,
+                drawn_at=job.created_at,
+            )
             _report(job, recorded_count=job.recorded_count + len(batch))
 
 

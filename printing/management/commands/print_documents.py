@@ -108,7 +108,10 @@ class Command(BaseCommand):
             refs = list(selection.refs)
             for start in range(0, len(refs), RECORD_BATCH):
                 documents_record_printed(
-                    refs=refs[start : start + RECORD_BATCH], user=user, drawn_at=drawn_at
+                    document=selection.document,
+                    refs=refs[start : start + RECORD_BATCH],
+                    user=user,
+                    drawn_at=drawn_at,
                 )
             merged.replace(out)
         if self.stdout.isatty():
