@@ -156,8 +156,22 @@ def render_to_file(
     out: Path,
     *,
     parts_dir: Path,
-    on_part: Callable[[int], None] | None = None,
+    done: int = 0,
+    on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> None:
-    """Every document of the selection into one PDF file at `out`."""
-    merge(render_parts(selection, parts_dir, on_part=on_part, workers=workers), out)
+    """Every document of the selection into one PDF file at `out`.
+
+    The parts of the first `done` documents are taken from parts_dir as an earlier run left them;
+    on_progress(n) is called with the number of documents rendered once each part is written.
+    """
+    size = PART_SIZE[selection.document]
+
+    def on_part(parts_done: int) -> None:
+        if on_progress:
+            on_progress(min(parts_done * size, selection.count))
+
+    paths = render_parts(
+        selection, parts_dir, first_part=done // size, on_part=on_part, workers=workers
+    )
+    merge(paths, out)
