@@ -7,7 +7,6 @@ we pass (the document number) plus an md5 of the content, never a random or time
 """
 
 import gc
-import io
 import re
 import threading
 import xml.etree.ElementTree as ElementTree
@@ -126,12 +125,6 @@ def write_many(htmls: list[str], *, css: str = "") -> bytes:
         ]
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()
-
-
-def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def render_part(htmls: list[str], css: str) -> bytes:

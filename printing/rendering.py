@@ -25,21 +25,13 @@ from pathlib import Path
 import pypdfium2
 from django.conf import settings
 
-from configuration.models import StoreProfile
 from core.pdf import render_part
-from purchases import documents as tax_documents
-from purchases.models import CreditNote, Invoice
-from shipments import documents as shipment_documents
 
-from .models import DocumentSet
-from .selection import CREDIT_NOTE, INVOICE, Ref, Selection
+from .document_types import DOCUMENT_TYPES, Ref, Selection
 
-# Documents per part: enough to share fonts and start-up, few enough to keep memory flat.
-PART_SIZE = {
-    DocumentSet.INVOICES: 10,
-    DocumentSet.SLIPS: 48,  # twelve A4 sheets of four, or 48 labels
-    DocumentSet.MANIFEST: 4,
-}
+# Documents per part, as each document type declares it; read from this table at run time (a test
+# makes the parts smaller to stop a job between two of them).
+PART_SIZE = {document: kind.part_size for document, kind in DOCUMENT_TYPES.items()}
 IN_FLIGHT_PER_WORKER = 2
 
 
@@ -54,45 +46,19 @@ def parts_of(selection: Selection) -> list[list[Ref]]:
 
 def part_html(selection: Selection, refs: list[Ref]) -> tuple[list[str], str]:
     """The HTML documents of one part and their stylesheet, built from the database now."""
-    if selection.document == DocumentSet.INVOICES:
-        invoices = Invoice.objects.in_bulk([pk for kind, pk in refs if kind == INVOICE])
-        notes = CreditNote.objects.in_bulk([pk for kind, pk in refs if kind == CREDIT_NOTE])
-        htmls = [
-            tax_documents.invoice_html(invoices[pk])
-            if kind == INVOICE
-            else tax_documents.credit_note_html(notes[pk])
-            for kind, pk in refs
-        ]
-        return htmls, tax_documents.stylesheet()
-    store = shipment_documents.store_context(StoreProfile.objects.current())
-    ids = [pk for _, pk in refs]
-    if selection.document == DocumentSet.SLIPS:
-        shipments = shipment_documents.slip_queryset().in_bulk(ids)
-        slips = [shipment_documents.slip_context(shipments[pk], store) for pk in ids]
-        html = shipment_documents.slips_html(slips, layout=selection.layout)
-        return [html], shipment_documents.slip_stylesheet()
-    batches = shipment_documents.manifest_queryset().in_bulk(ids)
-    manifests = [shipment_documents.manifest_context(batches[pk], store) for pk in ids]
-    return shipment_documents.manifests_html(manifests), shipment_documents.manifest_stylesheet()
+    return DOCUMENT_TYPES[selection.document].part_html(refs, selection.layout)
 
 
 def render_now(selection: Selection) -> bytes:
     """A few documents rendered in this process into one PDF (the direct print of the panel).
 
-    One invoice or credit note alone is exactly its reprint: the same bytes every time.
+    One document alone is rendered as its type says (an invoice or credit note alone is exactly
+    its reprint: the same bytes every time).
     """
-    if len(selection.refs) == 1:
-        kind, pk = selection.refs[0]
-        if kind == INVOICE:
-            return tax_documents.invoice_pdf(Invoice.objects.get(pk=pk))
-        if kind == CREDIT_NOTE:
-            return tax_documents.credit_note_pdf(CreditNote.objects.get(pk=pk))
-    if selection.document == DocumentSet.MANIFEST and len(selection.refs) == 1:
-        return shipment_documents.manifest_pdf(
-            shipment_documents.manifest_queryset().get(pk=selection.refs[0][1])
-        )
-    htmls, css = part_html(selection, selection.refs)
-    return render_part(htmls, css)
+    render_alone = DOCUMENT_TYPES[selection.document].render_alone
+    if len(selection.refs) == 1 and render_alone is not None:
+        return render_alone(selection.refs[0])
+    return render_part(*part_html(selection, selection.refs))
 
 
 def worker_count() -> int:
@@ -190,8 +156,22 @@ def render_to_file(
     out: Path,
     *,
     parts_dir: Path,
-    on_part: Callable[[int], None] | None = None,
+    done: int = 0,
+    on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> None:
-    """Every document of the selection into one PDF file at `out`."""
-    merge(render_parts(selection, parts_dir, on_part=on_part, workers=workers), out)
+    """Every document of the selection into one PDF file at `out`.
+
+    The parts of the first `done` documents are taken from parts_dir as an earlier run left them;
+    on_progress(n) is called with the number of documents rendered once each part is written.
+    """
+    size = PART_SIZE[selection.document]
+
+    def on_part(parts_done: int) -> None:
+        if on_progress:
+            on_progress(min(parts_done * size, selection.count))
+
+    paths = render_parts(
+        selection, parts_dir, first_part=done // size, on_part=on_part, workers=workers
+    )
+    merge(paths, out)

@@ -1,13 +1,14 @@
 """Printing documents: a few at once straight back to the browser, more as a background job.
 
-Every printed document is recorded in its purchase's timeline (who printed what, when): invoices and
-credit notes by an audit entry, slips by shipments.services.shipment_record_slip_printed (which also
-moves a shipment with its AWB to Shipped), manifests by an entry on each purchase they list.
+Every printed document is recorded in its purchase's timeline (who printed what, when), as its
+document type says (printing/document_types.py). The print jobs and the print_documents command
+render with rendering.render_to_file and record with documents_record_printed.
 """
 
 import datetime as dt
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -17,14 +18,11 @@ from django.utils import timezone
 
 from core.exceptions import ActionRefused, NotFound, RoleNotAllowed, TransitionNotAllowed
 from core.permissions import PRINT
-from purchases.audit import audit_record
-from purchases.models import CreditNote, Invoice
-from shipments.models import HandoverBatch
-from shipments.services import shipment_record_slip_printed
 
 from . import rendering
+from .document_types import DOCUMENT_TYPES, Selection
 from .models import PrintJob, PrintJobStatus
-from .selection import CREDIT_NOTE, INVOICE, MANIFEST, SLIP, Ref, Selection, select_documents
+from .selection import select_documents
 
 MAX_DIRECT = 20
 RECORD_BATCH = 50
@@ -45,49 +43,30 @@ def _require_print(user: AbstractBaseUser | None) -> None:
 # -- recording ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def documents_record_printed(
-    *, refs: list[Ref], user: AbstractBaseUser | None, drawn_at: dt.datetime
+    *,
+    selection: Selection,
+    user: AbstractBaseUser | None,
+    drawn_at: dt.datetime,
+    recorded: int = 0,
+    on_batch: Callable[[int], None] | None = None,
 ) -> None:
-    """Write the timeline entries of documents that were just printed, drawn from the database
-    no earlier than `drawn_at` (a slip drawn before its courier or AWB changed does not count)."""
-    invoices = Invoice.objects.select_related("purchase").in_bulk(
-        [pk for kind, pk in refs if kind == INVOICE]
-    )
-    notes = CreditNote.objects.select_related("invoice__purchase").in_bulk(
-        [pk for kind, pk in refs if kind == CREDIT_NOTE]
-    )
-    batches = HandoverBatch.objects.select_related("agent").in_bulk(
-        [pk for kind, pk in refs if kind == MANIFEST]
-    )
-    for kind, pk in refs:
-        if kind == INVOICE:
-            invoice = invoices[pk]
-            audit_record(
-                purchase=invoice.purchase, subject=invoice, action="Tax invoice printed", user=user
-            )
-        elif kind == CREDIT_NOTE:
-            note = notes[pk]
-            audit_record(
-                purchase=note.invoice.purchase,
-                subject=note,
-                action="Credit note printed",
-                user=user,
-            )
-        elif kind == SLIP:
-            shipment_record_slip_printed(shipment_id=pk, user=user, drawn_at=drawn_at)
-        elif kind == MANIFEST:
-            batch = batches[pk]
-            purchases = {
-                s.purchase_id: s.purchase for s in batch.shipments.select_related("purchase")
-            }
-            for purchase in purchases.values():
-                audit_record(
-                    purchase=purchase,
-                    subject=batch,
-                    action=f"Handover manifest printed ({batch.agent.name})",
-                    user=user,
-                )
+    """Write the timeline entries of the selection's documents that were just printed, from the
+    `recorded`-th on, drawn from the database no earlier than `drawn_at` (a slip drawn before its
+    courier or AWB changed does not count).
+
+    One transaction per RECORD_BATCH documents, so a long selection does not hold the database's
+    write lock; on_batch(n), with the number recorded so far, runs inside each batch's transaction.
+    """
+    record_printed = DOCUMENT_TYPES[selection.document].record_printed
+    refs = selection.refs
+    while recorded < len(refs):
+        batch = refs[recorded : recorded + RECORD_BATCH]
+        with transaction.atomic():
+            record_printed(refs=batch, user=user, drawn_at=drawn_at)
+            recorded += len(batch)
+            if on_batch:
+                on_batch(recorded)
 
 
 # -- printing a few now ---------------------------------------------------------------------
@@ -104,7 +83,7 @@ def documents_print_now(*, selection: Selection, user: AbstractBaseUser | None) 
         raise ActionRefused(f"More than {MAX_DIRECT} documents are printed as a background job.")
     drawn_at = timezone.now()
     pdf = rendering.render_now(selection)
-    documents_record_printed(refs=list(selection.refs), user=user, drawn_at=drawn_at)
+    documents_record_printed(selection=selection, user=user, drawn_at=drawn_at)
     return pdf
 
 
@@ -231,7 +210,6 @@ def _run(job: PrintJob) -> None:
     directory = job_dir(job.pk)
     parts_dir = directory / "parts"
     out = directory / job.filename
-    part_size = rendering.PART_SIZE[selection.document]
     if selection.count != job.document_count:
         # The selection gained or lost documents since it was queued (a credit note was issued):
         # the parts on disk may not match any more, so start over.
@@ -239,24 +217,25 @@ def _run(job: PrintJob) -> None:
         _report(job, document_count=selection.count, done_count=0, recorded_count=0)
 
     if not out.exists():
-        first_part = job.done_count // part_size
-
-        def on_part(parts_done: int) -> None:
-            _report(job, done_count=min(parts_done * part_size, selection.count))
-
-        paths = rendering.render_parts(selection, parts_dir, first_part=first_part, on_part=on_part)
-        rendering.merge(paths, out)
+        rendering.render_to_file(
+            selection,
+            out,
+            parts_dir=parts_dir,
+            done=job.done_count,
+            on_progress=lambda done: _report(job, done_count=done),
+        )
         shutil.rmtree(parts_dir, ignore_errors=True)
     job.file.name = str(out.relative_to(Path(settings.MEDIA_ROOT)))
     _report(job, done_count=selection.count)
 
-    refs = list(selection.refs)
-    while job.recorded_count < len(refs):
-        batch = refs[job.recorded_count : job.recorded_count + RECORD_BATCH]
-        with transaction.atomic():
-            # The parts were drawn after the job was queued, perhaps over several attempts.
-            documents_record_printed(refs=batch, user=job.created_by, drawn_at=job.created_at)
-            _report(job, recorded_count=job.recorded_count + len(batch))
+    documents_record_printed(
+        selection=selection,
+        user=job.created_by,
+        # The parts were drawn after the job was queued, perhaps over several attempts.
+        drawn_at=job.created_at,
+        recorded=job.recorded_count,
+        on_batch=lambda recorded: _report(job, recorded_count=recorded),
+    )
 
 
 def _purge_old_job_files() -> None:

@@ -21,7 +21,7 @@ from core.permissions import PRINT
 from printing import rendering
 from printing.models import DocumentSet, SlipLayout
 from printing.selection import select_documents
-from printing.services import RECORD_BATCH, documents_record_printed
+from printing.services import documents_record_printed
 from purchases.models import Purchase, PurchaseStatus
 from shipments.models import HandoverBatch, Shipment, ShipmentStatus
 
@@ -93,23 +93,18 @@ class Command(BaseCommand):
 
         started, drawn_at = time.monotonic(), timezone.now()
         total = selection.count
-        part_size = rendering.PART_SIZE[selection.document]
         show = self._progress_printer(total)
         show(0)
         with tempfile.TemporaryDirectory(prefix="print-", dir=out.parent) as work:
-            paths = rendering.render_parts(
+            merged = Path(work) / "merged.pdf"
+            rendering.render_to_file(
                 selection,
-                Path(work) / "parts",
-                on_part=lambda parts: show(min(parts * part_size, total)),
+                merged,
+                parts_dir=Path(work) / "parts",
+                on_progress=show,
                 workers=options["workers"],
             )
-            merged = Path(work) / "merged.pdf"
-            rendering.merge(paths, merged)
-            refs = list(selection.refs)
-            for start in range(0, len(refs), RECORD_BATCH):
-                documents_record_printed(
-                    refs=refs[start : start + RECORD_BATCH], user=user, drawn_at=drawn_at
-                )
+            documents_record_printed(selection=selection, user=user, drawn_at=drawn_at)
             merged.replace(out)
         if self.stdout.isatty():
             self.stdout.write("")
