@@ -4,7 +4,7 @@ Views stay thin: fetch, call one service, redirect with a message. Both pages ru
 of queries, and none of them reads more rows as the store grows (see PurchaseQuerySet).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,13 +13,20 @@ from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
-from core.panel import PanelPermissionMixin, page_number
+from core.panel import (
+    COUNT_CAP,
+    PanelPermissionMixin,
+    capped_counts,
+    count_label,
+    page_of,
+    print_url,
+)
 from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
 from shipments.models import ShipmentItem, ShipmentStatus
 
@@ -39,7 +46,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-COUNT_CAP = 1000  # counts stop here and show as "1,000+"
 
 # How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
 STATE_LABELS = {
@@ -50,71 +56,28 @@ STATE_LABELS = {
 }
 
 
-def url_or_none(name: str, *args) -> str | None:
-    """The URL of a page another app provides, or None while it does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def print_url() -> str | None:
-    return url_or_none("printing:print")
-
-
 # -- Manage Purchases --------------------------------------------------------------------------
-
-
-def count_label(count: int) -> str:
-    """1,000+ when counting stopped at the cap (it counts no further than one more)."""
-    return f"{intcomma(COUNT_CAP)}+" if count > COUNT_CAP else intcomma(count)
 
 
 @dataclass(frozen=True)
 class Tab:
     label: str
     state: str | None
-    count: int
+    count: int  # counted no further than COUNT_CAP + 1
     current: bool
     url: str
 
     @property
     def count_label(self) -> str:
-        return count_label(self.count)
+        return count_label(self.count, COUNT_CAP)
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """One page of rows, found without counting the whole list (OFFSET + one row more)."""
-
-    number: int
-    rows: list
-    has_next: bool
-    total: int  # exact, or COUNT_CAP + 1 meaning "more than COUNT_CAP"
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + len(self.rows)
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def total_label(self) -> str:
-        return count_label(self.total) if self.total == COUNT_CAP + 1 else intcomma(self.total)
+def status_counts() -> dict[str, int]:
+    """How many purchases are in each state, each counted no further than COUNT_CAP + 1."""
+    return capped_counts(
+        {status: Purchase.objects.filter(status=status) for status in PurchaseStatus.values},
+        cap=COUNT_CAP + 1,
+    )
 
 
 class PurchaseListView(PanelPermissionMixin, TemplateView):
@@ -128,14 +91,14 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
         purchases = filterset.qs  # validates; a bad parameter is reported and left out
         if request.GET.get("format") == "csv":
             return self.csv_response(purchases)
-        counts = Purchase.objects.status_counts(cap=COUNT_CAP)
+        counts = status_counts()
         state = filterset.form.cleaned_data.get("state") or None
-        page = self.page(purchases, request.GET.get("page"), filterset, counts, state)
+        page = page_of(purchases.list_rows(), request.GET.get("page"), PAGE_SIZE, build=page_rows)
         return self.render_to_response(
             self.get_context_data(
                 filterset=filterset,
                 tabs=self.tabs(counts, state),
-                page=page,
+                page=self.with_total(page, purchases, filterset.narrowed(), counts, state),
                 rows_html=rows_html(page.rows),
                 # Iterated here: the template's {% for %} would count the agents first.
                 agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
@@ -167,20 +130,17 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
         return [*tabs, Tab("All", None, everything, state is None, url(None))]
 
     @staticmethod
-    def page(purchases, raw_number, filterset, counts, state) -> ListPage:
-        number = page_number(raw_number)
-        offset = (number - 1) * PAGE_SIZE
-        rows = list(purchases.list_rows()[offset : offset + PAGE_SIZE + 1])
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        if rows and not has_next:
-            total = offset + len(rows)
-        elif not filterset.narrowed():
+    def with_total(page, purchases, narrowed: bool, counts, state):
+        """The page, saying how many purchases the list has: exactly once its last page is
+        reached, else from the tab's count, else counted up to the cap ("1,000+")."""
+        if page.rows and not page.has_next:
+            total = page.end_index
+            return replace(page, total=total, total_label=intcomma(total))
+        if not narrowed:
             total = counts[state] if state else min(sum(counts.values()), COUNT_CAP + 1)
         else:
-            total = purchases.count_up_to(COUNT_CAP)
-        rows = page_rows(rows)
-        return ListPage(number=number, rows=rows, has_next=has_next, total=total)
+            total = capped_counts({"all": purchases}, cap=COUNT_CAP + 1)["all"]
+        return replace(page, total=total, total_label=count_label(total, COUNT_CAP))
 
     @staticmethod
     def csv_response(purchases) -> StreamingHttpResponse:
@@ -261,7 +221,6 @@ def shipments_of(purchase: Purchase, items: dict) -> list:
         shipment = shipments.setdefault(line.shipment_id, line.shipment)
         if not hasattr(shipment, "contents"):
             shipment.contents = []
-            shipment.detail_url = url_or_none("shipments:shipment-detail", shipment.pk)
         shipment.contents.append((items.get(line.item_id), line.quantity))
     return list(shipments.values())
 
@@ -313,11 +272,7 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
                 CancelForm(open_items=open_own_items, initial=draft) if can_cancel else None
             ),
             cancel_open=bool(draft),
-            assign_url=(
-                url_or_none("shipments:split", purchase.pk)
-                if awaits_courier and user.has_perm(FULFIL)
-                else None
-            ),
+            may_assign=awaits_courier and user.has_perm(FULFIL),
             print_url=print_url() if user.has_perm(PRINT) else None,
             here=self.request.get_full_path(),
             **kwargs,

@@ -12,14 +12,13 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from core.exceptions import ActionRefused, InvalidInput
-from core.panel import MAX_ID, detail_url_prefix
+from core.panel import MAX_ID, detail_url_prefix, page_of, print_url, safe_next
 from core.permissions import FULFIL, PRINT, VIEW_PURCHASE, VIEW_SHIPMENT
 from purchases import services as purchase_services
 from purchases.models import AuditEntry, Purchase
@@ -43,7 +42,7 @@ from .handover import (
     shipment_hand_over_in_batch,
 )
 from .models import Shipment, ShipmentItem, ShippingAgent
-from .queue import STEPS, decorate_shipments, page_of, step_counts, step_for
+from .queue import STEPS, decorate_shipments, step_counts, step_for
 from .queue_html import RowOptions, rows_html
 from .queue_rows import RowUrls
 
@@ -54,14 +53,6 @@ MAX_SELECTION = 500
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 # 25 rows keep a page inside its time budget; staff pick 50–200 for a big bulk action.
 DEFAULT_PER_PAGE = 25
-
-
-def print_url() -> str:
-    """The printing app's POST endpoint, or '' while it is not installed (the buttons then hide)."""
-    try:
-        return reverse("printing:print")
-    except NoReverseMatch:
-        return ""
 
 
 def row_urls() -> RowUrls:
@@ -114,15 +105,6 @@ def selected_ids(request) -> list[int]:
     return ids
 
 
-def safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 # -- Fulfill Shipments ---------------------------------------------------------------------
 
 
@@ -144,6 +126,7 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
             self.request.GET.get("page"),
             per_page,
             build=lambda rows: step.build_rows(rows, urls),
+            keys_first=True,
         )
         can_fulfil = self.request.user.has_perm(FULFIL)
         can_print = self.request.user.has_perm(PRINT)
@@ -567,6 +550,7 @@ class ShipmentListView(PermissionRequiredMixin, TemplateView):
             self.request.GET.get("page"),
             self.per_page,
             build=lambda rows: list(decorate_shipments(rows)),
+            keys_first=True,
         )
         params = self.request.GET.copy()
         params.pop("page", None)
