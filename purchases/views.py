@@ -28,6 +28,7 @@ from core.panel import (
     print_url,
 )
 from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
+from shipments.actions import PURCHASE_TRANSITIONS
 from shipments.models import ShipmentItem, ShipmentStatus
 
 from . import services
@@ -267,7 +268,7 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
             shipments=shipments_of(purchase, {item.pk: item for item in items}),
             documents=documents,
             timeline=timeline_of(purchase),
-            actions=[a for a in actions if a.name in TRANSITION_SERVICES],
+            actions=[a for a in actions if a.name in PURCHASE_TRANSITIONS],
             cancel_form=(
                 CancelForm(open_items=open_own_items, initial=draft) if can_cancel else None
             ),
@@ -282,17 +283,6 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
 # -- Actions -----------------------------------------------------------------------------------
 
 CANCEL_TRANSITION = "cancel"
-TRANSITION_SERVICES = {
-    "approve_fraud": lambda pk, user, reason: services.purchase_approve_fraud(
-        purchase_id=pk, user=user
-    ),
-    "deny_fraud": lambda pk, user, reason: services.purchase_deny_fraud(
-        purchase_id=pk, user=user, reason=reason
-    ),
-    "issue_invoice": lambda pk, user, reason: services.purchase_issue_invoice(
-        purchase_id=pk, user=user
-    ),
-}
 
 
 def already_done_message(pk: int, transition_name: str) -> str | None:
@@ -315,23 +305,22 @@ class PurchaseTransitionView(PanelPermissionMixin, View):
     def post(self, request, pk):
         purchase = get_object_or_404(Purchase, pk=pk)
         form = TransitionForm(request.POST)
-        service = TRANSITION_SERVICES.get(form.data.get("transition", ""))
-        if service is None:
+        action = PURCHASE_TRANSITIONS.get(form.data.get("transition", ""))
+        if action is None:
             messages.error(request, "That is not an action of a purchase; nothing was done.")
-            return redirect(purchase_url(purchase))
-        if not form.is_valid():
+        elif not form.is_valid():
             messages.error(request, form_errors_text(form))
-            return redirect(purchase_url(purchase))
-        name = form.cleaned_data["transition"]
-        try:
-            service(purchase.pk, request.user, form.cleaned_data["reason"])
-        except TransitionNotAllowed as refusal:
-            messages.error(request, already_done_message(purchase.pk, name) or refusal.message)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
         else:
-            purchase.refresh_from_db()
-            messages.success(request, f"{purchase}: done, now {purchase.get_status_display()}.")
+            try:
+                action.run(purchase.pk, request.user, {"reason": form.cleaned_data["reason"]})
+            except TransitionNotAllowed as refusal:
+                said = already_done_message(purchase.pk, action.name) or refusal.message
+                messages.error(request, said)
+            except ActionRefused as refusal:
+                messages.error(request, refusal.message)
+            else:
+                purchase.refresh_from_db()
+                messages.success(request, f"{purchase}: done, now {purchase.get_status_display()}.")
         return redirect(purchase_url(purchase))
 
 

@@ -20,12 +20,12 @@ from django.views.generic import DetailView, FormView, TemplateView
 from core.exceptions import ActionRefused, InvalidInput
 from core.panel import MAX_ID, detail_url_prefix, page_of, print_url, safe_next
 from core.permissions import FULFIL, PRINT, VIEW_PURCHASE, VIEW_SHIPMENT
-from purchases import services as purchase_services
 from purchases.models import AuditEntry, Purchase
 
 from . import services
+from .actions import ACTIONS, run_on_rows
 from .awb_csv import record_awb_lines
-from .bulk import BulkReport, run_bulk
+from .bulk import keep_report, pop_report
 from .filters import ShipmentFilter
 from .forms import (
     AwbCsvForm,
@@ -46,7 +46,6 @@ from .queue import STEPS, decorate_shipments, step_counts, step_for
 from .queue_html import RowOptions, rows_html
 from .queue_rows import RowUrls
 
-REPORT_KEY = "shipments.bulk_report"
 REFUSED_AWBS_KEY = "shipments.refused_awbs"
 LAST_SCAN_KEY = "shipments.last_scan"
 MAX_SELECTION = 500
@@ -79,15 +78,6 @@ def agent_options(agents) -> str:
 def fulfil_url(step_slug: str, **params) -> str:
     query = {"step": step_slug, **{k: v for k, v in params.items() if v}}
     return reverse("shipments:fulfil") + "?" + urlencode(query)
-
-
-def keep_report(request, report: BulkReport) -> None:
-    request.session[REPORT_KEY] = report.as_session_data()
-
-
-def pop_report(request) -> BulkReport | None:
-    data = request.session.pop(REPORT_KEY, None)
-    return BulkReport.from_session_data(data) if data else None
 
 
 def selected_ids(request) -> list[int]:
@@ -179,54 +169,38 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
         return int(self._per_page_param() or DEFAULT_PER_PAGE)
 
 
-def _purchase_label(numbers: dict[int, str], pk: int) -> str:
-    return numbers.get(pk, f"Purchase #{pk}")
-
-
-def _shipment_label(references: dict[int, str], pk: int) -> str:
-    return references.get(pk, f"Shipment #{pk}")
-
-
 class FulfilActionView(PermissionRequiredMixin, View):
     """One step's action on one row (`?only=<id>`) or on the ticked rows; reports row by row."""
 
     permission_required = FULFIL
-    ACTIONS = {
-        "approve_fraud": ("Approve fraud check", "review"),
-        "deny_fraud": ("Deny fraud check", "review"),
-        "issue_invoice": ("Issue invoice", "invoice"),
-        "assign_agent": ("Assign agent", "assign"),
-        "record_awb": ("Record AWB", "print"),
-        "hand_over": ("Hand over", "handover"),
-    }
 
     def post(self, request):
-        action = request.POST.get("action", "")
-        if action not in self.ACTIONS:
+        action = ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
             messages.error(request, "Press one of the action buttons; nothing was changed.")
             return redirect(fulfil_url(step_for(request.POST.get("step")).slug))
-        title, step_slug = self.ACTIONS[action]
         ids = selected_ids(request)
-        if action == "record_awb" and not request.GET.get("only"):
+        typing_awbs = action.name == "record_awb"
+        if typing_awbs and not request.GET.get("only"):
             ids = self._typed_awb_ids(request, ids)
-        back = safe_next(request, fulfil_url(step_slug))
+        back = HttpResponseRedirect(safe_next(request, fulfil_url(action.step.slug)))
         if not ids:
-            messages.warning(
-                request,
-                f"{title}: select at least one row."
-                if action != "record_awb"
-                else "Record AWB: type an AWB in at least one row.",
-            )
-            return HttpResponseRedirect(back)
+            messages.warning(request, f"{action.label}: {action.nothing_chosen}")
+            return back
         if len(ids) > MAX_SELECTION:
-            messages.error(
-                request,
-                f"{title}: select at most {MAX_SELECTION} rows at once; nothing was changed.",
-            )
-            return HttpResponseRedirect(back)
-        report = getattr(self, action)(request, ids, title)
+            too_many = f"select at most {MAX_SELECTION} rows at once; nothing was changed."
+            messages.error(request, f"{action.label}: {too_many}")
+            return back
+        report = run_on_rows(action, ids, user=request.user, typed=request.POST)
         keep_report(request, report)
-        return HttpResponseRedirect(back)
+        if typing_awbs:
+            # What was typed in a refused row is put back in its box, to be corrected, not retyped.
+            request.session[REFUSED_AWBS_KEY] = {
+                str(pk): request.POST.get(f"awb-{pk}", "")[: services.AWB_TYPED_MAX_LENGTH]
+                for pk, row in zip(ids, report.rows, strict=True)
+                if not row.ok and request.POST.get(f"awb-{pk}", "").strip()
+            }
+        return back
 
     @staticmethod
     def _typed_awb_ids(request, ticked: list[int]) -> list[int]:
@@ -238,86 +212,6 @@ class FulfilActionView(PermissionRequiredMixin, View):
         typed = {pk: awb for pk, awb in typed.items() if awb and pk not in ticked}
         recorded = dict(Shipment.objects.filter(pk__in=typed).values_list("pk", "awb"))
         return ticked + [pk for pk, awb in typed.items() if recorded.get(pk) != awb]
-
-    # Each action builds (label, callable, url) rows for shipments.bulk.run_bulk.
-
-    def _purchase_rows(self, ids, run):
-        numbers = dict(Purchase.objects.filter(pk__in=ids).values_list("pk", "number"))
-        for pk in ids:
-            url = reverse("purchases:purchase-detail", args=[pk]) if pk in numbers else ""
-            yield _purchase_label(numbers, pk), (lambda pk=pk: run(pk)), url
-
-    def _shipment_rows(self, ids, run):
-        references = dict(Shipment.objects.filter(pk__in=ids).values_list("pk", "reference"))
-        for pk in ids:
-            url = reverse("shipments:shipment-detail", args=[pk]) if pk in references else ""
-            yield _shipment_label(references, pk), (lambda pk=pk: run(pk)), url
-
-    def approve_fraud(self, request, ids, title):
-        def run(pk):
-            purchase_services.purchase_approve_fraud(purchase_id=pk, user=request.user)
-            return "Fraud check approved; ready to invoice."
-
-        return run_bulk(title, self._purchase_rows(ids, run))
-
-    def deny_fraud(self, request, ids, title):
-        def run(pk):
-            reason = request.POST.get(f"reason-{pk}", "").strip() or request.POST.get("reason", "")
-            purchase_services.purchase_deny_fraud(purchase_id=pk, user=request.user, reason=reason)
-            return "Fraud check denied."
-
-        return run_bulk(title, self._purchase_rows(ids, run))
-
-    def issue_invoice(self, request, ids, title):
-        def run(pk):
-            invoice = purchase_services.purchase_issue_invoice(purchase_id=pk, user=request.user)
-            return f"Invoice {invoice.number} issued."
-
-        return run_bulk(title, self._purchase_rows(ids, run))
-
-    def assign_agent(self, request, ids, title):
-        def run(pk):
-            agent_id = request.POST.get(f"agent-{pk}") or request.POST.get("agent")
-            if not agent_id:
-                raise InvalidInput("Choose a courier.")
-            shipment = services.shipment_create(
-                purchase_id=pk, user=request.user, agent_id=agent_id
-            )
-            return f"Shipment {shipment.reference} with {shipment.agent.name}."
-
-        return run_bulk(title, self._purchase_rows(ids, run))
-
-    def record_awb(self, request, ids, title):
-        report = run_bulk(title, self._shipment_rows(ids, self._record_typed_awb(request)))
-        # What was typed in a refused row is put back in its box, to be corrected, not retyped.
-        request.session[REFUSED_AWBS_KEY] = {
-            str(pk): request.POST.get(f"awb-{pk}", "")[: services.AWB_TYPED_MAX_LENGTH]
-            for pk, row in zip(ids, report.rows, strict=True)
-            if not row.ok and request.POST.get(f"awb-{pk}", "").strip()
-        }
-        return report
-
-    @staticmethod
-    def _record_typed_awb(request):
-        def run(pk):
-            before = Shipment.objects.filter(pk=pk).values_list("awb", flat=True).first()
-            shipment = services.shipment_record_awb(
-                shipment_id=pk, user=request.user, awb=request.POST.get(f"awb-{pk}", "")
-            )
-            if before == shipment.awb:
-                return f"AWB {shipment.awb} was already recorded."
-            if shipment.is_ready_to_ship():
-                return f"AWB {shipment.awb} recorded; shipped."
-            return f"AWB {shipment.awb} recorded; print the slip to ship it."
-
-        return run
-
-    def hand_over(self, request, ids, title):
-        def run(pk):
-            shipment, batch = shipment_hand_over_in_batch(shipment_id=pk, user=request.user)
-            return f"Handed to {shipment.agent.name} (handover batch {batch.pk})."
-
-        return run_bulk(title, self._shipment_rows(ids, run))
 
 
 def selected_ids_from_keys(data, prefix: str) -> list[int]:
