@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
+from core.html import purchase_list_rows
 from core.panel import (
     COUNT_CAP,
     PanelPermissionMixin,
@@ -36,7 +37,7 @@ from .audit import INFIBEAM
 from .exports import csv_lines
 from .filters import PurchaseFilter
 from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
-from .list_rows import page_rows, rows_html
+from .list_rows import page_rows
 from .models import (
     CreditNote,
     Invoice,
@@ -100,7 +101,7 @@ class PurchaseListView(PanelPermissionMixin, TemplateView):
                 filterset=filterset,
                 tabs=self.tabs(counts, state),
                 page=self.with_total(page, purchases, filterset.narrowed(), counts, state),
-                rows_html=rows_html(page.rows),
+                rows_html=purchase_list_rows(page.rows),
                 # Iterated here: the template's {% for %} would count the agents first.
                 agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
                 narrowed=filterset.narrowed(),

@@ -18,7 +18,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from core.exceptions import ActionRefused, InvalidInput
-from core.panel import MAX_ID, detail_url_prefix, page_of, print_url, safe_next
+from core.html import QueueOptions, queue_rows
+from core.panel import MAX_ID, page_of, print_url, safe_next
 from core.permissions import FULFIL, PRINT, VIEW_PURCHASE, VIEW_SHIPMENT
 from purchases.models import AuditEntry, Purchase
 
@@ -43,8 +44,7 @@ from .handover import (
 )
 from .models import Shipment, ShipmentItem, ShippingAgent
 from .queue import STEPS, decorate_shipments, step_counts, step_for
-from .queue_html import RowOptions, rows_html
-from .queue_rows import RowUrls
+from .queue_rows import row_urls
 
 REFUSED_AWBS_KEY = "shipments.refused_awbs"
 LAST_SCAN_KEY = "shipments.last_scan"
@@ -52,15 +52,6 @@ MAX_SELECTION = 500
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 # 25 rows keep a page inside its time budget; staff pick 50–200 for a big bulk action.
 DEFAULT_PER_PAGE = 25
-
-
-def row_urls() -> RowUrls:
-    return RowUrls(
-        purchase=detail_url_prefix("purchases:purchase-detail"),
-        shipment=detail_url_prefix("shipments:shipment-detail"),
-        split=detail_url_prefix("shipments:split"),
-        action=reverse("shipments:fulfil-action"),
-    )
 
 
 def agent_options(agents) -> str:
@@ -123,13 +114,17 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
         agents = ""
         if can_fulfil and step.slug == "assign":
             agents = agent_options(ShippingAgent.objects.active())
-        row_options = RowOptions(
+        refused_awbs = self.request.session.pop(REFUSED_AWBS_KEY, {})  # shown once, like a report
+        if step.slug == "print":
+            for row in page.rows:
+                row.refused_awb = refused_awbs.get(row.pk, "")
+        row_options = QueueOptions(
             step.slug,
             step.kind,
             can_fulfil,
             can_print and bool(print_url()),
             agents,
-            refused_awbs=self.request.session.pop(REFUSED_AWBS_KEY, {}),
+            awb_max_length=services.AWB_TYPED_MAX_LENGTH,
         )
         context.update(
             step=step,
@@ -143,7 +138,7 @@ class FulfilShipmentsView(PermissionRequiredMixin, TemplateView):
                 for s in STEPS
             ],
             page=page,
-            rows_html=rows_html(page.rows, row_options),
+            rows_html=queue_rows(page.rows, row_options),
             per_page=per_page,
             per_page_choices=PER_PAGE_CHOICES,
             can_fulfil=can_fulfil,
