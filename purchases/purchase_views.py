@@ -1,43 +1,30 @@
-"""Purchase pages: Manage Purchases (tabs, filters, CSV), the purchase page and its actions.
+"""The purchase page, and its actions: the fulfilment transitions and cancelling.
 
-Views stay thin: fetch, call one service, redirect with a message. Both pages run a fixed number
-of queries, and none of them reads more rows as the store grows (see PurchaseQuerySet).
+The page runs a fixed number of queries whatever the purchase's history. Its transition buttons
+are drawn from the transitions' `custom` metadata; what each one runs is in shipments.actions, the
+one table of the actions staff press, which Fulfill Shipments uses too.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.db.models import CharField, F, Value
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 
 from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
-from core.html import purchase_list_rows
-from core.panel import (
-    COUNT_CAP,
-    PanelPermissionMixin,
-    capped_counts,
-    count_label,
-    page_of,
-    print_url,
-)
+from core.panel import PanelPermissionMixin, print_url
 from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
 from shipments.actions import PURCHASE_TRANSITIONS
 from shipments.models import ShipmentItem, ShipmentStatus
 
 from . import services
 from .audit import INFIBEAM
-from .exports import csv_lines
-from .filters import PurchaseFilter
 from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
-from .list_rows import page_rows
 from .models import (
     CreditNote,
     Invoice,
@@ -47,7 +34,8 @@ from .models import (
     PurchaseStatus,
 )
 
-PAGE_SIZE = 25
+CANCEL_TRANSITION = "cancel"
+CANCEL_DRAFT_KEY = "purchases.cancel_draft"
 
 # How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
 STATE_LABELS = {
@@ -56,105 +44,6 @@ STATE_LABELS = {
     **{value: label for value, label in PartnerStatus.choices if value},
     **dict(PurchaseStatus.choices),
 }
-
-
-# -- Manage Purchases --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tab:
-    label: str
-    state: str | None
-    count: int  # counted no further than COUNT_CAP + 1
-    current: bool
-    url: str
-
-    @property
-    def count_label(self) -> str:
-        return count_label(self.count, COUNT_CAP)
-
-
-def status_counts() -> dict[str, int]:
-    """How many purchases are in each state, each counted no further than COUNT_CAP + 1."""
-    return capped_counts(
-        {status: Purchase.objects.filter(status=status) for status in PurchaseStatus.values},
-        cap=COUNT_CAP + 1,
-    )
-
-
-class PurchaseListView(PanelPermissionMixin, TemplateView):
-    """All purchases, a tab per state with its count, filtered, searched, sorted, paged, or CSV."""
-
-    permission_required = VIEW_PURCHASE
-    template_name = "purchases/purchase_list.html"
-
-    def get(self, request, *args, **kwargs):
-        filterset = PurchaseFilter(request.GET, queryset=Purchase.objects.all())
-        purchases = filterset.qs  # validates; a bad parameter is reported and left out
-        if request.GET.get("format") == "csv":
-            return self.csv_response(purchases)
-        counts = status_counts()
-        state = filterset.form.cleaned_data.get("state") or None
-        page = page_of(purchases.list_rows(), request.GET.get("page"), PAGE_SIZE, build=page_rows)
-        return self.render_to_response(
-            self.get_context_data(
-                filterset=filterset,
-                tabs=self.tabs(counts, state),
-                page=self.with_total(page, purchases, filterset.narrowed(), counts, state),
-                rows_html=purchase_list_rows(page.rows),
-                # Iterated here: the template's {% for %} would count the agents first.
-                agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
-                narrowed=filterset.narrowed(),
-                cap=COUNT_CAP,
-                page_title="Manage Purchases",
-                active_menu="purchases",
-            )
-        )
-
-    def tabs(self, counts: dict[str, int], state: str | None) -> list[Tab]:
-        """A tab per state and one for all; each keeps the other filters and starts at page 1."""
-        kept = self.request.GET.copy()
-        for name in ("state", "page", "format"):
-            kept.pop(name, None)
-
-        def url(value: str | None) -> str:
-            if value:
-                kept["state"] = value
-            else:
-                kept.pop("state", None)
-            return f"?{kept.urlencode()}" if kept else self.request.path
-
-        everything = min(sum(counts.values()), COUNT_CAP + 1)
-        tabs = [
-            Tab(label, value, counts[value], value == state, url(value))
-            for value, label in PurchaseStatus.choices
-        ]
-        return [*tabs, Tab("All", None, everything, state is None, url(None))]
-
-    @staticmethod
-    def with_total(page, purchases, narrowed: bool, counts, state):
-        """The page, saying how many purchases the list has: exactly once its last page is
-        reached, else from the tab's count, else counted up to the cap ("1,000+")."""
-        if page.rows and not page.has_next:
-            total = page.end_index
-            return replace(page, total=total, total_label=intcomma(total))
-        if not narrowed:
-            total = counts[state] if state else min(sum(counts.values()), COUNT_CAP + 1)
-        else:
-            total = capped_counts({"all": purchases}, cap=COUNT_CAP + 1)["all"]
-        return replace(page, total=total, total_label=count_label(total, COUNT_CAP))
-
-    @staticmethod
-    def csv_response(purchases) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
-            csv_lines(purchases.for_export()), content_type="text/csv; charset=utf-8"
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="purchases-{stamp}.csv"'
-        return response
-
-
-# -- The purchase page -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -283,8 +172,6 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
 
 # -- Actions -----------------------------------------------------------------------------------
 
-CANCEL_TRANSITION = "cancel"
-
 
 def already_done_message(pk: int, transition_name: str) -> str | None:
     """'WS100123 is already Fraud Approved.' when the purchase is where the transition leads."""
@@ -371,9 +258,6 @@ class PurchaseCancelView(PanelPermissionMixin, View):
                 request, f"{purchase}: cancelled; now {purchase.get_status_display()}."
             )
         return redirect(purchase_url(purchase))
-
-
-CANCEL_DRAFT_KEY = "purchases.cancel_draft"
 
 
 def cancel_draft(request, purchase: Purchase) -> dict:
