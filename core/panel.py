@@ -4,13 +4,16 @@ numbers, capped counts, pages read without counting, the print endpoint, and whe
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import ListView
 
 from .permissions import role_needed_message
 
@@ -171,3 +174,21 @@ class ForgivingPaginationMixin:
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class PanelListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+    """A list page of the panel: 50 rows a page, the nearest page for a bad page number, and a 403
+    that names the role needed."""
+
+    paginate_by = 50
+
+
+class FormMessagesMixin(SuccessMessageMixin):
+    """A form page that says what it saved (`success_message`, or `get_success_message` for one
+    that names what was saved), and when the form is refused that nothing was."""
+
+    invalid_message = "Nothing was saved: please correct the marked fields."
+
+    def form_invalid(self, form):
+        messages.error(self.request, self.invalid_message)
+        return super().form_invalid(form)
