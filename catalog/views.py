@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 
-from core.panel import ForgivingPaginationMixin, PanelPermissionMixin
+from core.panel import FormMessagesMixin, PanelListView, PanelPermissionMixin
 from core.permissions import CONFIGURE, VIEW_PRODUCT, VIEW_PURCHASE
 from purchases.models import Item
 
@@ -16,9 +16,8 @@ from .reports import discount_totals, discounted_items
 RECENT_SALES = 10
 
 
-class ProductListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+class ProductListView(PanelListView):
     permission_required = VIEW_PRODUCT
-    paginate_by = 50
     template_name = "catalog/product_list.html"
     extra_context = {"page_title": "Products", "active_menu": "catalog"}
 
@@ -27,10 +26,9 @@ class ProductListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
         return self.filter_form.filter(Product.objects.all())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
-        context["can_edit"] = self.request.user.has_perm(CONFIGURE)
-        return context
+        return super().get_context_data(
+            filter_form=self.filter_form, can_edit=self.request.user.has_perm(CONFIGURE), **kwargs
+        )
 
 
 class ProductDetailView(PanelPermissionMixin, DetailView):
@@ -51,32 +49,29 @@ class ProductDetailView(PanelPermissionMixin, DetailView):
         return context
 
 
-class ProductCreateView(PanelPermissionMixin, CreateView):
+class ProductFormMixin(PanelPermissionMixin, FormMessagesMixin):
+    """What adding and editing a product share: the Owner's page, the form, the product after."""
+
     permission_required = CONFIGURE
     form_class = ProductForm
     template_name = "catalog/product_form.html"
-    extra_context = {"page_title": "Add a product", "active_menu": "catalog"}
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Product {self.object.sku} added.")
-        return response
-
-    def form_invalid(self, form):
-        messages.error(self.request, "The product was not saved: please correct the marked fields.")
-        return super().form_invalid(form)
+    invalid_message = "The product was not saved: please correct the marked fields."
 
     def get_success_url(self):
         return reverse("catalog:product-detail", args=[self.object.pk])
 
 
-class ProductUpdateView(PanelPermissionMixin, UpdateView):
+class ProductCreateView(ProductFormMixin, CreateView):
+    extra_context = {"page_title": "Add a product", "active_menu": "catalog"}
+
+    def get_success_message(self, cleaned_data):
+        return f"Product {self.object.sku} added."
+
+
+class ProductUpdateView(ProductFormMixin, UpdateView):
     """Edit an own product; purchases already placed keep it as it was (their items are copies)."""
 
-    permission_required = CONFIGURE
     model = Product
-    form_class = ProductForm
-    template_name = "catalog/product_form.html"
     extra_context = {"active_menu": "catalog"}
 
     def dispatch(self, request, *args, **kwargs):
@@ -96,28 +91,17 @@ class ProductUpdateView(PanelPermissionMixin, UpdateView):
         context["page_title"] = f"Edit {self.object.sku}"
         return context
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(
-            self.request,
+    def get_success_message(self, cleaned_data):
+        return (
             f"Product {self.object.sku} saved. Purchases already placed keep the price, tax rate "
-            "and HSN code they were placed with.",
+            "and HSN code they were placed with."
         )
-        return response
-
-    def form_invalid(self, form):
-        messages.error(self.request, "The product was not saved: please correct the marked fields.")
-        return super().form_invalid(form)
-
-    def get_success_url(self):
-        return reverse("catalog:product-detail", args=[self.object.pk])
 
 
-class DiscountReportView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+class DiscountReportView(PanelListView):
     """PROMOTIONS › Discounts Given: every purchase line sold below its price, with totals."""
 
     permission_required = VIEW_PURCHASE
-    paginate_by = 50
     template_name = "catalog/discount_report.html"
     extra_context = {"page_title": "Discounts Given", "active_menu": "promotions"}
 

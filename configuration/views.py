@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from core.panel import PanelPermissionMixin
+from core.panel import FormMessagesMixin, PanelPermissionMixin
 from core.permissions import CONFIGURE, VIEW_AGENT, VIEW_STORE_PROFILE
 from shipments.models import Shipment, ShippingAgent
 
@@ -15,8 +15,6 @@ from .emails import SAMPLE_AWB, customer_email_previews
 from .forms import DocumentPrefixesForm, ShippingAgentForm, StoreProfileForm
 from .models import StoreProfile
 from .numbering import next_numbers
-
-NOT_SAVED = "Nothing was saved: please correct the marked fields."
 
 
 def _current_profile() -> StoreProfile | None:
@@ -34,29 +32,21 @@ class StoreProfileView(PanelPermissionMixin, TemplateView):
         )
 
 
-class StoreProfileUpdateView(PanelPermissionMixin, UpdateView):
+class StoreProfileUpdateView(PanelPermissionMixin, FormMessagesMixin, UpdateView):
     """Edit (or first set up) the store profile; issued documents keep their frozen copy."""
 
     permission_required = CONFIGURE
     form_class = StoreProfileForm
     template_name = "configuration/store_profile_form.html"
-    success_url = reverse_lazy("configuration:store-profile")
     extra_context = {"page_title": "Edit Store Profile", "active_menu": "configuration"}
+    success_url = reverse_lazy("configuration:store-profile")
+    success_message = (
+        "Store profile saved. Invoices, credit notes and slips issued before keep the "
+        "particulars they were issued with."
+    )
 
     def get_object(self, queryset=None):
         return _current_profile() or StoreProfile()
-
-    def form_valid(self, form):
-        messages.success(
-            self.request,
-            "Store profile saved. Invoices, credit notes and slips issued before keep the "
-            "particulars they were issued with.",
-        )
-        return super().form_valid(form)
-
-    def form_invalid(self, form):
-        messages.error(self.request, NOT_SAVED)
-        return super().form_invalid(form)
 
 
 class ShippingAgentListView(PanelPermissionMixin, ListView):
@@ -83,24 +73,19 @@ class ShippingAgentListView(PanelPermissionMixin, ListView):
         return context
 
 
-class ShippingAgentFormMixin(PanelPermissionMixin):
+class ShippingAgentFormMixin(PanelPermissionMixin, FormMessagesMixin):
     permission_required = CONFIGURE
     model = ShippingAgent
     form_class = ShippingAgentForm
     template_name = "configuration/agent_form.html"
     success_url = reverse_lazy("configuration:agent-list")
 
-    def form_invalid(self, form):
-        messages.error(self.request, NOT_SAVED)
-        return super().form_invalid(form)
-
 
 class ShippingAgentCreateView(ShippingAgentFormMixin, CreateView):
     extra_context = {"page_title": "Add a shipping agent", "active_menu": "configuration"}
 
-    def form_valid(self, form):
-        messages.success(self.request, f"{form.instance.name} added.")
-        return super().form_valid(form)
+    def get_success_message(self, cleaned_data):
+        return f"{self.object.name} added."
 
 
 class ShippingAgentUpdateView(ShippingAgentFormMixin, UpdateView):
@@ -109,20 +94,20 @@ class ShippingAgentUpdateView(ShippingAgentFormMixin, UpdateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=f"Edit {self.object.name}", **kwargs)
 
-    def form_valid(self, form):
-        messages.success(
-            self.request,
-            f"{form.instance.name} saved. AWBs already recorded are not checked again.",
-        )
-        return super().form_valid(form)
+    def get_success_message(self, cleaned_data):
+        return f"{self.object.name} saved. AWBs already recorded are not checked again."
 
 
-class PrintedDocumentsView(PanelPermissionMixin, UpdateView):
+class PrintedDocumentsView(PanelPermissionMixin, FormMessagesMixin, UpdateView):
     """The invoice and credit note prefixes, and what the next numbers will look like."""
 
     form_class = DocumentPrefixesForm
     template_name = "configuration/documents.html"
     success_url = reverse_lazy("configuration:documents")
+    success_message = (
+        "Prefixes saved. Only documents issued from now on use them; issued invoices and "
+        "credit notes keep their numbers."
+    )
     extra_context = {"page_title": "Printed Documents", "active_menu": "customization"}
 
     def get_permission_required(self):
@@ -146,18 +131,6 @@ class PrintedDocumentsView(PanelPermissionMixin, UpdateView):
 
     def get_form(self, form_class=None):
         return None if self.object is None else super().get_form(form_class)
-
-    def form_valid(self, form):
-        messages.success(
-            self.request,
-            "Prefixes saved. Only documents issued from now on use them; issued invoices and "
-            "credit notes keep their numbers.",
-        )
-        return super().form_valid(form)
-
-    def form_invalid(self, form):
-        messages.error(self.request, NOT_SAVED)
-        return super().form_invalid(form)
 
 
 class CustomerEmailsView(PanelPermissionMixin, TemplateView):

@@ -1,13 +1,12 @@
 """CUSTOMER SERVICE: find a customer (by name, email or mobile), see their purchases, and record
 their GSTIN when they are registered for GST."""
 
-from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import ListView, UpdateView
+from django.views.generic import UpdateView
 
-from core.panel import ForgivingPaginationMixin, PanelPermissionMixin
+from core.panel import FormMessagesMixin, PanelListView, PanelPermissionMixin
 from core.permissions import CONFIGURE, VIEW_CUSTOMER
 from purchases.models import Purchase
 from purchases.spending import attach_purchase_totals
@@ -17,9 +16,8 @@ from .forms import CustomerGstinForm
 from .models import Customer
 
 
-class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+class CustomerListView(PanelListView):
     permission_required = VIEW_CUSTOMER
-    paginate_by = 50
     template_name = "customers/customer_list.html"
     extra_context = {"page_title": "Customers", "active_menu": "customer-service"}
 
@@ -33,7 +31,7 @@ class CustomerListView(PanelPermissionMixin, ForgivingPaginationMixin, ListView)
         return context
 
 
-class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListView):
+class CustomerDetailView(PanelListView):
     """One customer and their purchases, newest first, with where each parcel is."""
 
     permission_required = VIEW_CUSTOMER
@@ -63,7 +61,7 @@ class CustomerDetailView(PanelPermissionMixin, ForgivingPaginationMixin, ListVie
         return context
 
 
-class CustomerGstinUpdateView(PanelPermissionMixin, UpdateView):
+class CustomerGstinUpdateView(PanelPermissionMixin, FormMessagesMixin, UpdateView):
     """Record or clear a customer's GSTIN; invoices already issued keep the one they printed."""
 
     # The GSTIN changes what the store's tax invoices say, like the store profile does: Owner only.
@@ -72,25 +70,19 @@ class CustomerGstinUpdateView(PanelPermissionMixin, UpdateView):
     form_class = CustomerGstinForm
     template_name = "customers/customer_gstin_form.html"
     extra_context = {"active_menu": "customer-service"}
+    invalid_message = "Nothing was saved: please correct the GSTIN."
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=f"GSTIN of {self.object.name}", **kwargs)
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def get_success_message(self, cleaned_data):
         gstin, name = self.object.gstin, self.object.name
         saved = f"GSTIN {gstin} saved for {name}" if gstin else f"GSTIN removed for {name}"
         printed = gstin or "“Unregistered”"
-        messages.success(
-            self.request,
+        return (
             f"{saved}. Invoices already issued keep the recipient particulars they were issued "
-            f"with; invoices issued from now on print {printed}.",
+            f"with; invoices issued from now on print {printed}."
         )
-        return response
-
-    def form_invalid(self, form):
-        messages.error(self.request, "Nothing was saved: please correct the GSTIN.")
-        return super().form_invalid(form)
 
     def get_success_url(self):
         return reverse("customers:customer-detail", args=[self.object.pk])

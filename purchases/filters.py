@@ -30,6 +30,18 @@ def start_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def amount_filter(lookup: str, label: str) -> django_filters.NumberFilter:
+    """A bound of the purchase's total, in rupees and paise."""
+    return django_filters.NumberFilter(
+        field_name="grand_total",
+        lookup_expr=lookup,
+        label=label,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+
+
 class PurchaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -73,22 +85,8 @@ class PurchaseFilter(django_filters.FilterSet):
         label="Placed to",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    amount_min = django_filters.NumberFilter(
-        field_name="grand_total",
-        lookup_expr="gte",
-        label="Amount from ₹",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-    )
-    amount_max = django_filters.NumberFilter(
-        field_name="grand_total",
-        lookup_expr="lte",
-        label="Amount to ₹",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-    )
+    amount_min = amount_filter("gte", "Amount from ₹")
+    amount_max = amount_filter("lte", "Amount to ₹")
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort",

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import list_views, purchase_views
 
 app_name = "purchases"
 
 urlpatterns = [
-    path("", views.PurchaseListView.as_view(), name="purchase-list"),
-    path("<int:pk>/", views.PurchaseDetailView.as_view(), name="purchase-detail"),
+    path("", list_views.PurchaseListView.as_view(), name="purchase-list"),
+    path("<int:pk>/", purchase_views.PurchaseDetailView.as_view(), name="purchase-detail"),
     path(
         "<int:pk>/transition/",
-        views.PurchaseTransitionView.as_view(),
+        purchase_views.PurchaseTransitionView.as_view(),
         name="purchase-transition",
     ),
-    path("<int:pk>/cancel/", views.PurchaseCancelView.as_view(), name="purchase-cancel"),
+    path("<int:pk>/cancel/", purchase_views.PurchaseCancelView.as_view(), name="purchase-cancel"),
 ]

@@ -2,7 +2,8 @@
 
 A bulk action never stops half-way silently: a refused row (ActionRefused) or a row the database
 rejects (DatabaseError: a lock timeout, a constraint) rolls back only itself, is reported with the
-reason, and the next row runs.
+reason, and the next row runs. The report is kept in the session until the page the user returns
+to shows it, once.
 """
 
 import logging
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 DONE = "done"
 REFUSED = "refused"
 FAILED = "failed"
+REPORT_KEY = "shipments.bulk_report"
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,14 @@ def run_bulk(title: str, rows: Iterable[tuple[str, Callable[[], str], str]]) -> 
     return BulkReport(
         title=title, rows=tuple(run_row(label, action, url=url) for label, action, url in rows)
     )
+
+
+def keep_report(request, report: BulkReport) -> None:
+    """Keep the report for the next page the user sees (after the redirect)."""
+    request.session[REPORT_KEY] = report.as_session_data()
+
+
+def pop_report(request) -> BulkReport | None:
+    """The report kept for this page, once: it is gone from the session afterwards."""
+    data = request.session.pop(REPORT_KEY, None)
+    return BulkReport.from_session_data(data) if data else None

@@ -1,23 +1,19 @@
 """The Fulfill Shipments work queue: one step per tab, its rows and cheap counts.
 
-Counts are capped (COUNT over a LIMITed subquery, all tabs in one query) so a tab bar costs the same
+Counts are capped (core.panel.capped_counts: all tabs in one query) so a tab bar costs the same
 whether the store has a thousand purchases or a million; rows are paged without counting.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from core.panel import page_number
+from core.panel import COUNT_CAP, capped_counts
 from purchases.models import Purchase
 
 from .models import Shipment, ShipmentItem
 from .queue_rows import RowUrls, purchase_rows, shipment_rows
-
-COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -82,57 +78,6 @@ def step_for(value: str | None) -> Step:
     return STEPS_BY_SLUG.get((value or "").strip().lower(), STEPS[0])
 
 
-def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[str, int]:
-    """How many rows each queryset has, up to `cap`, all counted in one query."""
-    parts, params = [], []
-    for queryset in querysets.values():
-        sql, sql_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")
-        params.extend(sql_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        values = cursor.fetchone()
-    return dict(zip(querysets, values, strict=True))
-
-
 def step_counts() -> dict[str, int]:
-    return capped_counts({step.slug: step.queryset() for step in STEPS})
-
-
-@dataclass
-class Page:
-    """One page of rows fetched without counting them all: per_page + 1 rows tell if more follow."""
-
-    rows: list
-    number: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.rows)
-
-
-def page_of(
-    queryset: QuerySet, page: str | None, per_page: int, *, build: Callable[[QuerySet], list] = list
-) -> Page:
-    """One page of an ordered queryset. The page's keys are chosen first by a narrow subquery, then
-    only those rows are read, in the same order, by `build` (which adds joins, prefetches or reads
-    values)."""
-    number = page_number(page)
-    offset = (number - 1) * per_page
-    keys = queryset.values("pk")[offset : offset + per_page + 1]
-    rows = build(
-        queryset.model._default_manager.filter(pk__in=keys).order_by(*queryset.query.order_by)
-    )
-    return Page(
-        rows=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page
-    )
+    """Each tab's count, counted no further than COUNT_CAP + 1 (shown as "1,000+"), in one query."""
+    return capped_counts({step.slug: step.queryset() for step in STEPS}, cap=COUNT_CAP + 1)

@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     label: str
     url_name: str
-    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,24 +61,18 @@ MENUS = [
 
 
 def resolved_menus() -> list[dict]:
-    """The menus with URLs, skipping entries whose pages are not installed yet."""
-    menus = []
-    for menu in MENUS:
-        entries = []
-        for entry in menu.entries:
-            try:
-                entries.append({"label": entry.label, "url": reverse(entry.url_name)})
-            except NoReverseMatch:
-                continue
-        menus.append(
-            {
-                "label": menu.label,
-                "slug": menu.slug,
-                "url": reverse("menu", args=[menu.slug]),
-                "entries": entries,
-            }
-        )
-    return menus
+    """The menus with their entries' URLs."""
+    return [
+        {
+            "label": menu.label,
+            "slug": menu.slug,
+            "url": reverse("menu", args=[menu.slug]),
+            "entries": [
+                {"label": entry.label, "url": reverse(entry.url_name)} for entry in menu.entries
+            ],
+        }
+        for menu in MENUS
+    ]
 
 
 def menu_by_slug(slug: str) -> dict | None:

@@ -9,7 +9,7 @@ from .documents import CreditNote, DocumentKind, DocumentSeries, Invoice
 from .item import Item, ItemQuerySet
 from .progress import FulfilmentProgress
 from .purchase import Purchase
-from .purchase_queries import PurchaseManager, PurchaseQuerySet
+from .purchase_queries import PurchaseQuerySet
 from .states import (
     ASSIGNABLE_STATES,
     CANCELLABLE_STATES,
@@ -43,7 +43,6 @@ __all__ = [
     "PaymentMethod",
     "Purchase",
     "PurchaseKind",
-    "PurchaseManager",
     "PurchaseQuerySet",
     "PurchaseStatus",
 ]

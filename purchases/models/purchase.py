@@ -10,7 +10,7 @@ from core.permissions import CANCEL, FULFIL
 
 from .address import Address
 from .progress import FulfilmentProgress
-from .purchase_queries import PurchaseManager
+from .purchase_queries import PurchaseQuerySet
 from .states import (
     ASSIGNABLE_STATES,
     CANCELLABLE_STATES,
@@ -47,7 +47,7 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
         max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.NONE, protected=True
     )
 
-    objects = PurchaseManager()
+    objects = PurchaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-placed_at", "-id"]

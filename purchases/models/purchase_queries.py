@@ -3,7 +3,7 @@
 Every read here is answered by an index, whatever the store's size (see purchases/README.md).
 """
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 
@@ -132,34 +132,6 @@ class PurchaseQuerySet(models.QuerySet):
             "shipping_address__pin_code",
             named=True,
         )
-
-    def count_up_to(self, cap: int) -> int:
-        """How many there are, counting no further than `cap` + 1 (a page says "1,000+")."""
-        return self.order_by().values("pk")[: cap + 1].count()
-
-
-class PurchaseManager(models.Manager.from_queryset(PurchaseQuerySet)):
-    def status_counts(self, *, cap: int) -> dict[str, int]:
-        """How many purchases are in each state, each counted no further than `cap` + 1, in one
-        query.
-
-        A GROUP BY over every row costs time in proportion to the store's size; walking at most
-        `cap` + 1 entries of the (status, placed) index per state does not. No counter row is
-        kept, so transitions never wait on one another to update it.
-        """
-        connection = connections[self.db]
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        column = connection.ops.quote_name(self.model._meta.get_field("status").column)
-        limit = int(cap) + 1
-        sql = " UNION ALL ".join(
-            f"SELECT {position}, COUNT(*) FROM "
-            f"(SELECT 1 FROM {table} WHERE {column} = %s LIMIT {limit}) capped_{position}"
-            for position in range(len(PurchaseStatus.values))
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, PurchaseStatus.values)
-            counted = dict(cursor.fetchall())
-        return {status: counted.get(i, 0) for i, status in enumerate(PurchaseStatus.values)}
 
 
 SEARCH_MAX_LENGTH = 100

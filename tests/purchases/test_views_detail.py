@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from partners import services as partner_services
+from purchases import purchase_views as views
 from purchases import services as purchase_services
-from purchases import views
 from purchases.audit import INFIBEAM, audit_record
 from purchases.models import AuditEntry, Item, PartnerStatus, Purchase, PurchaseStatus
 from purchases.transitions import transition_text

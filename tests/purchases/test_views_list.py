@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from purchases import list_views as views
 from purchases import services as purchase_services
-from purchases import views
 from purchases.models import PartnerStatus, PaymentMethod, Purchase, PurchaseKind, PurchaseStatus
 from shipments import services as shipment_services
 from tests import factories

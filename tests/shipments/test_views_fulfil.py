@@ -316,9 +316,9 @@ def test_viewer_sees_the_queue_without_controls_and_is_refused(client, store, vi
 def test_print_buttons_only_once_printing_is_installed(client, store, staff, agent, monkeypatch):
     with_shipment(staff, agent)
     client.force_login(staff)
-    monkeypatch.setattr("shipments.views.print_url", lambda: "")
+    monkeypatch.setattr("shipments.fulfil_views.print_url", lambda: "")
     assert 'value="slips"' not in client.get(FULFIL, {"step": "print"}).content.decode()
-    monkeypatch.setattr("shipments.views.print_url", lambda: "/printing/")
+    monkeypatch.setattr("shipments.fulfil_views.print_url", lambda: "/printing/")
     page = client.get(FULFIL, {"step": "print"}).content.decode()
     assert 'formaction="/printing/"' in page and 'value="slips"' in page
 

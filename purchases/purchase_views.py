@@ -1,34 +1,30 @@
-"""Purchase pages: Manage Purchases (tabs, filters, CSV), the purchase page and its actions.
+"""The purchase page, and its actions: the fulfilment transitions and cancelling.
 
-Views stay thin: fetch, call one service, redirect with a message. Both pages run a fixed number
-of queries, and none of them reads more rows as the store grows (see PurchaseQuerySet).
+The page runs a fixed number of queries whatever the purchase's history. Its transition buttons
+are drawn from the transitions' `custom` metadata; what each one runs is in shipments.actions, the
+one table of the actions staff press, which Fulfill Shipments uses too.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.db.models import CharField, F, Value
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 
 from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
-from core.panel import PanelPermissionMixin, page_number
+from core.panel import PanelPermissionMixin, print_url
 from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
+from shipments.actions import PURCHASE_TRANSITIONS
 from shipments.models import ShipmentItem, ShipmentStatus
 
 from . import services
 from .audit import INFIBEAM
-from .exports import csv_lines
-from .filters import PurchaseFilter
 from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
-from .list_rows import page_rows, rows_html
 from .models import (
     CreditNote,
     Invoice,
@@ -38,8 +34,8 @@ from .models import (
     PurchaseStatus,
 )
 
-PAGE_SIZE = 25
-COUNT_CAP = 1000  # counts stop here and show as "1,000+"
+CANCEL_TRANSITION = "cancel"
+CANCEL_DRAFT_KEY = "purchases.cancel_draft"
 
 # How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
 STATE_LABELS = {
@@ -48,151 +44,6 @@ STATE_LABELS = {
     **{value: label for value, label in PartnerStatus.choices if value},
     **dict(PurchaseStatus.choices),
 }
-
-
-def url_or_none(name: str, *args) -> str | None:
-    """The URL of a page another app provides, or None while it does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def print_url() -> str | None:
-    return url_or_none("printing:print")
-
-
-# -- Manage Purchases --------------------------------------------------------------------------
-
-
-def count_label(count: int) -> str:
-    """1,000+ when counting stopped at the cap (it counts no further than one more)."""
-    return f"{intcomma(COUNT_CAP)}+" if count > COUNT_CAP else intcomma(count)
-
-
-@dataclass(frozen=True)
-class Tab:
-    label: str
-    state: str | None
-    count: int
-    current: bool
-    url: str
-
-    @property
-    def count_label(self) -> str:
-        return count_label(self.count)
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """One page of rows, found without counting the whole list (OFFSET + one row more)."""
-
-    number: int
-    rows: list
-    has_next: bool
-    total: int  # exact, or COUNT_CAP + 1 meaning "more than COUNT_CAP"
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + len(self.rows)
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def total_label(self) -> str:
-        return count_label(self.total) if self.total == COUNT_CAP + 1 else intcomma(self.total)
-
-
-class PurchaseListView(PanelPermissionMixin, TemplateView):
-    """All purchases, a tab per state with its count, filtered, searched, sorted, paged, or CSV."""
-
-    permission_required = VIEW_PURCHASE
-    template_name = "purchases/purchase_list.html"
-
-    def get(self, request, *args, **kwargs):
-        filterset = PurchaseFilter(request.GET, queryset=Purchase.objects.all())
-        purchases = filterset.qs  # validates; a bad parameter is reported and left out
-        if request.GET.get("format") == "csv":
-            return self.csv_response(purchases)
-        counts = Purchase.objects.status_counts(cap=COUNT_CAP)
-        state = filterset.form.cleaned_data.get("state") or None
-        page = self.page(purchases, request.GET.get("page"), filterset, counts, state)
-        return self.render_to_response(
-            self.get_context_data(
-                filterset=filterset,
-                tabs=self.tabs(counts, state),
-                page=page,
-                rows_html=rows_html(page.rows),
-                # Iterated here: the template's {% for %} would count the agents first.
-                agent_choices=[choice for choice in filterset.form.fields["agent"].choices],
-                narrowed=filterset.narrowed(),
-                cap=COUNT_CAP,
-                page_title="Manage Purchases",
-                active_menu="purchases",
-            )
-        )
-
-    def tabs(self, counts: dict[str, int], state: str | None) -> list[Tab]:
-        """A tab per state and one for all; each keeps the other filters and starts at page 1."""
-        kept = self.request.GET.copy()
-        for name in ("state", "page", "format"):
-            kept.pop(name, None)
-
-        def url(value: str | None) -> str:
-            if value:
-                kept["state"] = value
-            else:
-                kept.pop("state", None)
-            return f"?{kept.urlencode()}" if kept else self.request.path
-
-        everything = min(sum(counts.values()), COUNT_CAP + 1)
-        tabs = [
-            Tab(label, value, counts[value], value == state, url(value))
-            for value, label in PurchaseStatus.choices
-        ]
-        return [*tabs, Tab("All", None, everything, state is None, url(None))]
-
-    @staticmethod
-    def page(purchases, raw_number, filterset, counts, state) -> ListPage:
-        number = page_number(raw_number)
-        offset = (number - 1) * PAGE_SIZE
-        rows = list(purchases.list_rows()[offset : offset + PAGE_SIZE + 1])
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        if rows and not has_next:
-            total = offset + len(rows)
-        elif not filterset.narrowed():
-            total = counts[state] if state else min(sum(counts.values()), COUNT_CAP + 1)
-        else:
-            total = purchases.count_up_to(COUNT_CAP)
-        rows = page_rows(rows)
-        return ListPage(number=number, rows=rows, has_next=has_next, total=total)
-
-    @staticmethod
-    def csv_response(purchases) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
-            csv_lines(purchases.for_export()), content_type="text/csv; charset=utf-8"
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="purchases-{stamp}.csv"'
-        return response
-
-
-# -- The purchase page -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -261,7 +112,6 @@ def shipments_of(purchase: Purchase, items: dict) -> list:
         shipment = shipments.setdefault(line.shipment_id, line.shipment)
         if not hasattr(shipment, "contents"):
             shipment.contents = []
-            shipment.detail_url = url_or_none("shipments:shipment-detail", shipment.pk)
         shipment.contents.append((items.get(line.item_id), line.quantity))
     return list(shipments.values())
 
@@ -308,16 +158,12 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
             shipments=shipments_of(purchase, {item.pk: item for item in items}),
             documents=documents,
             timeline=timeline_of(purchase),
-            actions=[a for a in actions if a.name in TRANSITION_SERVICES],
+            actions=[a for a in actions if a.name in PURCHASE_TRANSITIONS],
             cancel_form=(
                 CancelForm(open_items=open_own_items, initial=draft) if can_cancel else None
             ),
             cancel_open=bool(draft),
-            assign_url=(
-                url_or_none("shipments:split", purchase.pk)
-                if awaits_courier and user.has_perm(FULFIL)
-                else None
-            ),
+            may_assign=awaits_courier and user.has_perm(FULFIL),
             print_url=print_url() if user.has_perm(PRINT) else None,
             here=self.request.get_full_path(),
             **kwargs,
@@ -325,19 +171,6 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
 
 
 # -- Actions -----------------------------------------------------------------------------------
-
-CANCEL_TRANSITION = "cancel"
-TRANSITION_SERVICES = {
-    "approve_fraud": lambda pk, user, reason: services.purchase_approve_fraud(
-        purchase_id=pk, user=user
-    ),
-    "deny_fraud": lambda pk, user, reason: services.purchase_deny_fraud(
-        purchase_id=pk, user=user, reason=reason
-    ),
-    "issue_invoice": lambda pk, user, reason: services.purchase_issue_invoice(
-        purchase_id=pk, user=user
-    ),
-}
 
 
 def already_done_message(pk: int, transition_name: str) -> str | None:
@@ -360,23 +193,22 @@ class PurchaseTransitionView(PanelPermissionMixin, View):
     def post(self, request, pk):
         purchase = get_object_or_404(Purchase, pk=pk)
         form = TransitionForm(request.POST)
-        service = TRANSITION_SERVICES.get(form.data.get("transition", ""))
-        if service is None:
+        action = PURCHASE_TRANSITIONS.get(form.data.get("transition", ""))
+        if action is None:
             messages.error(request, "That is not an action of a purchase; nothing was done.")
-            return redirect(purchase_url(purchase))
-        if not form.is_valid():
+        elif not form.is_valid():
             messages.error(request, form_errors_text(form))
-            return redirect(purchase_url(purchase))
-        name = form.cleaned_data["transition"]
-        try:
-            service(purchase.pk, request.user, form.cleaned_data["reason"])
-        except TransitionNotAllowed as refusal:
-            messages.error(request, already_done_message(purchase.pk, name) or refusal.message)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
         else:
-            purchase.refresh_from_db()
-            messages.success(request, f"{purchase}: done, now {purchase.get_status_display()}.")
+            try:
+                action.run(purchase.pk, request.user, {"reason": form.cleaned_data["reason"]})
+            except TransitionNotAllowed as refusal:
+                said = already_done_message(purchase.pk, action.name) or refusal.message
+                messages.error(request, said)
+            except ActionRefused as refusal:
+                messages.error(request, refusal.message)
+            else:
+                purchase.refresh_from_db()
+                messages.success(request, f"{purchase}: done, now {purchase.get_status_display()}.")
         return redirect(purchase_url(purchase))
 
 
@@ -426,9 +258,6 @@ class PurchaseCancelView(PanelPermissionMixin, View):
                 request, f"{purchase}: cancelled; now {purchase.get_status_display()}."
             )
         return redirect(purchase_url(purchase))
-
-
-CANCEL_DRAFT_KEY = "purchases.cancel_draft"
 
 
 def cancel_draft(request, purchase: Purchase) -> dict:
