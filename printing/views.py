@@ -9,28 +9,16 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.exceptions import ActionRefused
-from core.panel import ForgivingPaginationMixin
+from core.panel import ForgivingPaginationMixin, safe_next
 from core.permissions import PRINT, VIEW_PRINT_JOBS
 
 from . import services
 from .models import PrintJob
 from .selection import select_documents
-
-
-def safe_next(request, default: str) -> str:
-    """The `next` URL if it points into this site, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    if local and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -352,7 +352,7 @@ def test_every_role_may_look_and_strangers_are_sent_to_log_in(client, store, sta
 
 
 def test_rows_show_every_cell_escaped(client, viewer):
-    """Rows are built as HTML in Python (purchases/list_rows.py): each value must be escaped."""
+    """Rows are built as HTML in Python (core/html.py): each value must be escaped."""
     customer = factories.CustomerFactory(name='<b onclick="x">Asha</b>', mobile="9876543210")
     address = factories.AddressFactory(city="<i>Pune</i>")
     purchase = factories.purchase_with_items(

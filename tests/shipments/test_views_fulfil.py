@@ -51,7 +51,7 @@ def test_tabs_show_counts_and_rows_of_the_step(client, store, staff, agent):
 
 @pytest.mark.parametrize("step", ["review", "assign", "print", "handover"])
 def test_row_values_are_escaped(client, store, staff, step):
-    """Rows are built as HTML in Python (shipments/queue_html.py): every value that comes from a
+    """Rows are built as HTML in Python (core/html.py): every value that comes from a
     person or another system must be escaped."""
     customer = factories.CustomerFactory(name='<script>alert("x")</script>')
     address = factories.AddressFactory(city="<i>Pune</i>")
