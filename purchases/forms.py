@@ -4,7 +4,8 @@ from django import forms
 
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
-REASON_MAX_LENGTH = 1000
+from .models import REASON_MAX_LENGTH
+from .services import open_quantities_signature
 
 
 class PurchaseFilterForm(forms.Form):
@@ -99,9 +100,3 @@ class CancelForm(forms.Form):
             for item in self.open_items
             if self.cleaned_data.get(self.quantity_field(item))
         }
-
-
-def open_quantities_signature(items) -> str:
-    """What is still open of each own item, e.g. '12:2,13:1' — changes with every cancellation
-    or handover, so a form drawn before one of them is recognised as stale."""
-    return ",".join(f"{item.pk}:{item.open_quantity}" for item in sorted(items, key=lambda i: i.pk))

@@ -7,6 +7,7 @@ number back, so the series has no gaps and no duplicates.
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -54,16 +55,21 @@ def allocate_number(*, kind: str, prefix: str, issued_at: dt.datetime) -> tuple[
     return number, year, sequence
 
 
-def amount_payable(purchase: Purchase) -> Decimal | None:
-    """What the customer owes for the purchase's own items: its invoices' (rounded) totals less
-    their credit notes', or None while nothing is invoiced."""
-    invoiced = list(purchase.invoices.values_list("grand_total", flat=True))
+def payable(invoiced: Iterable[Decimal], credited: Iterable[Decimal]) -> Decimal | None:
+    """What the customer owes for a purchase's own items: its invoices' (rounded) totals less its
+    credit notes', or None while nothing is invoiced."""
+    invoiced = list(invoiced)
     if not invoiced:
         return None
-    credited = CreditNote.objects.filter(invoice__purchase=purchase).values_list(
-        "grand_total", flat=True
-    )
     return sum(invoiced, Decimal("0")) - sum(credited, Decimal("0"))
+
+
+def amount_payable(purchase: Purchase) -> Decimal | None:
+    """`payable` of a purchase, read from its invoices and credit notes."""
+    return payable(
+        purchase.invoices.values_list("grand_total", flat=True),
+        CreditNote.objects.filter(invoice__purchase=purchase).values_list("grand_total", flat=True),
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # pure, and slow (num2words); many documents share totals

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,8 +23,10 @@ from shipments.models import ShipmentItem, ShipmentStatus
 
 from . import services
 from .audit import INFIBEAM
-from .forms import REASON_MAX_LENGTH, CancelForm, TransitionForm, open_quantities_signature
+from .forms import CancelForm, TransitionForm
+from .invoicing import payable
 from .models import (
+    REASON_MAX_LENGTH,
     CreditNote,
     Invoice,
     ItemStatus,
@@ -146,13 +147,14 @@ class PurchaseDetailView(PanelPermissionMixin, DetailView):
         )
         draft = cancel_draft(self.request, purchase)
         documents = documents_of(purchase)
-        invoiced = sum((d["grand_total"] for d in documents if d["against"] == ""), Decimal("0"))
-        credited = sum((d["grand_total"] for d in documents if d["against"]), Decimal("0"))
+        credit_notes = [d["grand_total"] for d in documents if d["against"]]
+        invoices = [d["grand_total"] for d in documents if not d["against"]]
+        credited = sum(credit_notes, Decimal("0"))
         return super().get_context_data(
             page_title=f"Purchase {purchase.number}",
             active_menu="purchases",
             credited=credited,
-            invoiced_less_credited=invoiced - credited,
+            invoiced_less_credited=payable(invoices, credit_notes),
             own_items=own_items,
             partner_items=[item for item in items if not item.is_own()],
             shipments=shipments_of(purchase, {item.pk: item for item in items}),
@@ -220,36 +222,24 @@ class PurchaseCancelView(PanelPermissionMixin, View):
 
     def post(self, request, pk):
         purchase = get_object_or_404(Purchase, pk=pk)
+        open_items = [item for item in purchase.items.own() if item.open_quantity > 0]
+        form = CancelForm(request.POST, open_items=open_items)
+        seen = request.POST.get("seen", "")
         try:
-            with transaction.atomic():
-                # The purchase row is held until the cancellation commits, so a second submit
-                # of the same page waits for the first and then sees what it changed.
-                locked = services.lock_purchase(purchase.pk)
-                open_items = [item for item in locked.items.own() if item.open_quantity > 0]
-                form = CancelForm(request.POST, open_items=open_items)
-                if request.POST.get("seen", "") != open_quantities_signature(open_items):
-                    raise TransitionNotAllowed(
-                        already_done_message(purchase.pk, CANCEL_TRANSITION)
-                        or f"{purchase} changed since the page was shown (was it already cancelled "
-                        "in another tab?). Nothing was done; check the items and try again."
-                    )
-                if not form.is_valid():
-                    # What was typed comes back in the form, to be corrected rather than retyped.
-                    request.session[CANCEL_DRAFT_KEY] = {
-                        "purchase": purchase.pk,
-                        "typed": {
-                            name: request.POST.get(name, "")[:REASON_MAX_LENGTH]
-                            for name in form.fields
-                            if name != "seen"
-                        },
-                    }
-                    raise InvalidInput(form_errors_text(form))
-                services.purchase_cancel(
-                    purchase_id=purchase.pk,
-                    user=request.user,
-                    reason=form.cleaned_data["reason"],
-                    item_quantities=form.item_quantities(),
-                )
+            # A page drawn before another change is refused before what was typed is read; the
+            # service asks again under the purchase's lock, so a second submit of the same page
+            # waits for the first and then sees what it changed.
+            services.refuse_stale_cancellation(purchase, open_items, seen)
+            if not form.is_valid():
+                keep_cancel_draft(request, purchase, form)
+                raise InvalidInput(form_errors_text(form))
+            services.purchase_cancel(
+                purchase_id=purchase.pk,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                item_quantities=form.item_quantities(),
+                seen=seen,
+            )
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
@@ -258,6 +248,18 @@ class PurchaseCancelView(PanelPermissionMixin, View):
                 request, f"{purchase}: cancelled; now {purchase.get_status_display()}."
             )
         return redirect(purchase_url(purchase))
+
+
+def keep_cancel_draft(request, purchase: Purchase, form: CancelForm) -> None:
+    """What was typed comes back in the form, to be corrected rather than retyped."""
+    request.session[CANCEL_DRAFT_KEY] = {
+        "purchase": purchase.pk,
+        "typed": {
+            name: request.POST.get(name, "")[:REASON_MAX_LENGTH]
+            for name in form.fields
+            if name != "seen"
+        },
+    }
 
 
 def cancel_draft(request, purchase: Purchase) -> dict:

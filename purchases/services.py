@@ -14,10 +14,8 @@ from shipments.models import Shipment, ShipmentItem
 from . import rules
 from .invoicing import allocate_number
 from .journal import DatabaseJournal
-from .models import DocumentKind, Invoice, Item, Purchase
+from .models import REASON_MAX_LENGTH, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .step import Step
-
-REASON_MAX_LENGTH = 1000
 
 
 def lock_purchase(purchase_id: int) -> Purchase:
@@ -90,6 +88,25 @@ def purchase_issue_invoice(*, purchase_id: int, user: AbstractBaseUser) -> Invoi
     )
 
 
+def open_quantities_signature(items) -> str:
+    """What is still open of each own item, e.g. '12:2,13:1' — changes with every cancellation
+    or handover, so a form drawn before one of them is recognised as stale."""
+    return ",".join(f"{item.pk}:{item.open_quantity}" for item in sorted(items, key=lambda i: i.pk))
+
+
+def refuse_stale_cancellation(purchase: Purchase, items: list[Item], seen: str) -> None:
+    """Refuse a cancellation asked for from a page that showed other open quantities than the
+    purchase's own items have now (`seen`): a second submit of the same page, or another tab."""
+    if seen == open_quantities_signature(i for i in items if i.is_own() and i.open_quantity):
+        return
+    if purchase.status == PurchaseStatus.CANCELLED:
+        raise TransitionNotAllowed(f"{purchase} is already Cancelled; nothing more was done.")
+    raise TransitionNotAllowed(
+        f"{purchase} changed since the page was shown (was it already cancelled in another "
+        "tab?). Nothing was done; check the items and try again."
+    )
+
+
 @transaction.atomic
 def purchase_cancel(
     *,
@@ -97,20 +114,24 @@ def purchase_cancel(
     user: AbstractBaseUser,
     reason: str,
     item_quantities: dict[int, int] | None = None,
+    seen: str | None = None,
 ) -> Purchase:
     """Cancel a purchase, or some of its own items' open quantities (item id → quantity).
 
     Shipments not yet handed over that carry cancelled quantities are cancelled; once invoiced,
-    a credit note is issued for what was cancelled.
+    a credit note is issued for what was cancelled. `seen`, from a page, is what it showed open
+    (open_quantities_signature): a page drawn before another change is refused.
     """
     reason = required_reason(reason, "cancel")
     purchase = lock_purchase(purchase_id)
     require(user, CANCEL, what=str(purchase))
+    step = locked_step(purchase, user)
+    if seen is not None:
+        refuse_stale_cancellation(purchase, step.items, seen)
     if not purchase.is_cancellable():
         raise TransitionNotAllowed(
             f"{purchase}: cannot cancel while {purchase.get_status_display()}."
         )
-    step = locked_step(purchase, user)
     own_items = {item.pk: item for item in step.items if item.is_own()}
     if item_quantities is None:
         item_quantities = {pk: item.open_quantity for pk, item in own_items.items()}

@@ -21,13 +21,14 @@ from .states import (
     PurchaseKind,
     PurchaseStatus,
 )
-from .timeline import AuditEntry, AuditEntryQuerySet
+from .timeline import REASON_MAX_LENGTH, AuditEntry, AuditEntryQuerySet
 
 __all__ = [
     "ASSIGNABLE_STATES",
     "CANCELLABLE_STATES",
     "FOLLOWING_STATES",
     "NOT_SOLD_STATES",
+    "REASON_MAX_LENGTH",
     "Address",
     "AuditEntry",
     "AuditEntryQuerySet",

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+# The longest reason a person may type (to deny a fraud check, to cancel); it is kept on the
+# timeline and printed on a credit note.
+REASON_MAX_LENGTH = 1000
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def timeline(self):

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from purchases import services as purchase_services
-from purchases.forms import open_quantities_signature
 from purchases.models import AuditEntry, CreditNote, Invoice, Purchase, PurchaseStatus
+from purchases.services import open_quantities_signature
 from shipments import services as shipment_services
 from shipments.models import ShipmentStatus
 from tests import factories
