@@ -342,19 +342,12 @@ class StoreBuilder:
         discount = Decimal("0.00")
         if plan.coupon and line.is_own:
             discount = to_paise(product.price * line.quantity / 10)
-        item = Item(
+        item = Item.of_product(
+            product,
             purchase=purchase,
             line_number=number,
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            hsn_code=product.hsn_code,
-            unit_price=product.price,
-            gst_rate=product.gst_rate,
             quantity=line.quantity,
             discount=discount,
-            weight_grams=product.weight_grams,
-            fulfilled_by=line.fulfilled_by,
         )
         self.journal.add(item)
         return item

@@ -85,20 +85,7 @@ def build_data(slips: int) -> None:
     )
     product = factories.ProductFactory()
     items = Item.objects.bulk_create(
-        Item(
-            purchase=purchase,
-            line_number=1,
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            hsn_code=product.hsn_code,
-            unit_price=product.price,
-            gst_rate=product.gst_rate,
-            quantity=1,
-            assigned_quantity=1,
-            weight_grams=product.weight_grams,
-            fulfilled_by=product.fulfilled_by,
-        )
+        Item.of_product(product, purchase=purchase, line_number=1, quantity=1, assigned_quantity=1)
         for purchase in purchases
     )
     shipments = Shipment.objects.bulk_create(
