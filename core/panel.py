@@ -83,16 +83,27 @@ def capped_counts(querysets: dict[str, QuerySet], cap: int) -> dict[str, int]:
     a COUNT of everything costs in proportion to it. No counter row is kept either, so actions
     never wait on one another to update it.
     """
+    any_queryset = next(iter(querysets.values()))
+    return counted(capped_count_query(querysets, cap), keys=list(querysets), using=any_queryset.db)
+
+
+def capped_count_query(querysets: dict[str, QuerySet], cap: int) -> tuple[str, list]:
+    """The one statement capped_counts runs: SELECT (count of the first), (of the second), …"""
     parts, params = [], []
     for queryset in querysets.values():
         sql, sql_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")
         params.extend(sql_params)
-    any_queryset = next(iter(querysets.values()))
-    with connections[any_queryset.db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+    return "SELECT " + ", ".join(parts), params
+
+
+def counted(query: tuple[str, list], *, keys: list[str], using: str) -> dict[str, int]:
+    """Run a capped_count_query; its counts by key, in the order the querysets were given."""
+    sql, params = query
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
         values = cursor.fetchone()
-    return dict(zip(querysets, values, strict=True))
+    return dict(zip(keys, values, strict=True))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ The page runs a fixed number of queries, none of which reads more rows as the st
 tabs are capped counts, the page is read without counting the list (core.panel).
 """
 
+import functools
 from dataclasses import dataclass, replace
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -12,7 +13,15 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.html import purchase_list_rows
-from core.panel import COUNT_CAP, PanelPermissionMixin, capped_counts, count_label, page_of
+from core.panel import (
+    COUNT_CAP,
+    PanelPermissionMixin,
+    capped_count_query,
+    capped_counts,
+    count_label,
+    counted,
+    page_of,
+)
 from core.permissions import VIEW_PURCHASE
 
 from .exports import csv_lines
@@ -38,8 +47,19 @@ class Tab:
 
 def status_counts() -> dict[str, int]:
     """How many purchases are in each state, each counted no further than COUNT_CAP + 1."""
-    return capped_counts(
-        {status: Purchase.objects.filter(status=status) for status in PurchaseStatus.values},
+    using = Purchase.objects.db
+    return counted(status_count_query(using), keys=PurchaseStatus.values, using=using)
+
+
+@functools.cache
+def status_count_query(using: str) -> tuple[str, list]:
+    """The tabs' one counting statement, compiled once per process: its querysets never change,
+    and compiling eleven of them cost 1.0 ms of the page's 7.5 (make bench)."""
+    return capped_count_query(
+        {
+            status: Purchase.objects.using(using).filter(status=status)
+            for status in PurchaseStatus.values
+        },
         cap=COUNT_CAP + 1,
     )
 
