@@ -14,9 +14,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from core.exceptions import RoleNotAllowed
+from core.journal import DatabaseJournal
 from core.permissions import CONFIGURE
 from purchases.audit import INFIBEAM
-from purchases.journal import DatabaseJournal
 from purchases.models import Item, Purchase
 from purchases.step import Step
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from configuration.models import StoreProfile
 from core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
+from core.journal import DatabaseJournal
 from core.permissions import CANCEL, require
 from shipments.models import Shipment, ShipmentItem
 
 from . import rules
 from .invoicing import allocate_number
-from .journal import DatabaseJournal
 from .models import REASON_MAX_LENGTH, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .step import Step
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from core.journal import Journal
 from shipments.models import Shipment
 
 from .audit import SYSTEM, audit_entry
 from .fulfilment import progress_of
-from .journal import Journal
 from .models import FOLLOWING_STATES, Item, Purchase
 from .transitions import run_transition
 

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django_fsm import can_proceed, has_transition_perm
 
 from core.exceptions import RoleNotAllowed, TransitionNotAllowed
+from core.journal import Journal
 
 from .audit import BY_PARTNER, INFIBEAM, SYSTEM, audit_entry
-from .journal import Journal
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 
 from core.exceptions import InvalidInput, TransitionNotAllowed
+from core.journal import DatabaseJournal
 from purchases import services as purchase_services
-from purchases.journal import DatabaseJournal
 from purchases.models import AuditEntry, Invoice, Purchase, PurchaseStatus
 from shipments import services as shipment_services
 from shipments.models import Shipment, ShipmentStatus

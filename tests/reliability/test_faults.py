@@ -21,10 +21,10 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.journal import DatabaseJournal
 from partners import services as partner_services
 from printing import services as print_services
 from purchases import services as purchase_services
-from purchases.journal import DatabaseJournal
 from purchases.models import AuditEntry, Invoice, PurchaseStatus
 from shipments import handover
 from shipments import services as shipment_services
