@@ -30,9 +30,13 @@ def sync_roles(apps, schema_editor=None) -> None:
                 permissions.extend(view_perms)
                 continue
             app_label, codename = code.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # An older migration runs this before the model that declares a newer permission
+            # exists; the migration that adds that model runs it again.
+            if permission is not None:
+                permissions.append(permission)
         group.permissions.set(permissions)
 
 

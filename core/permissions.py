@@ -14,6 +14,7 @@ FULFIL = "purchases.fulfil_purchase"  # fraud review, invoice, couriers, AWBs, h
 CANCEL = "purchases.cancel_purchase"
 PRINT = "purchases.print_documents"
 CONFIGURE = "configuration.configure_store"  # store profile, couriers, products, users, secrets
+MANAGE_STOCK = "catalog.manage_stock"  # receive stock, correct counts
 
 # What people see (Django's view_* permissions; every role holds all of them).
 VIEW_PURCHASE = "purchases.view_purchase"
@@ -41,8 +42,8 @@ PANEL_APPS = [
 VIEW_ONLY = "view"  # every view_* permission of the panel apps
 
 ROLE_PERMISSIONS = {
-    OWNER: [VIEW_ONLY, FULFIL, CANCEL, PRINT, CONFIGURE],
-    STAFF: [VIEW_ONLY, FULFIL, PRINT],
+    OWNER: [VIEW_ONLY, FULFIL, CANCEL, PRINT, CONFIGURE, MANAGE_STOCK],
+    STAFF: [VIEW_ONLY, FULFIL, PRINT, MANAGE_STOCK],
     VIEWER: [VIEW_ONLY],
 }
 
@@ -52,6 +53,7 @@ ACTIONS_OF = {
     CANCEL: "cancel purchases",
     PRINT: "print documents",
     CONFIGURE: "change the store's settings",
+    MANAGE_STOCK: "change stock",
 }
 
 

@@ -13,29 +13,30 @@ import itertools
 import operator
 import random
 import string
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from catalog.models import Product
+from catalog.models import Product, StockMovement, StockMovementKind
 from configuration.models import StoreProfile
 from core.india import GstState, to_paise
 from customers.models import Customer, CustomerNameWord, name_words
 from partners.models import PartnerEvent
+from purchases import rules as purchase_rules
 from purchases.models import (
     Address,
     AuditEntry,
     CreditNote,
     Invoice,
     Item,
-    PartnerStatus,
     PaymentMethod,
     Purchase,
-    PurchaseStatus,
 )
+from purchases.step import Step
 from shipments.models import HandoverBatch, Shipment, ShipmentItem, ShippingAgent
 
 from . import names, places
@@ -52,6 +53,7 @@ SHIPPING_CHARGE = Decimal("49.00")
 
 # The tables the builder writes, in an order in which rows only point at rows before them.
 MODELS = [
+    StockMovement,
     Customer,
     CustomerNameWord,
     Address,
@@ -294,8 +296,9 @@ class StoreBuilder:
 
     # -- purchases as placed ------------------------------------------------------------------
 
-    def place(self, plan) -> tuple[Purchase, list[Item]]:
-        """A purchase as the customer placed it (In Checkout): who, where to, what, how much."""
+    def place(self, plan) -> Step:
+        """A purchase as the customer placed it (In Checkout), through the panel's own placing
+        rule: who, where to, what, how much; its own units committed from stock."""
         customer = self.customer_for(plan.placed_at)
         billing = self.address(
             name=customer.customer.name,
@@ -305,52 +308,59 @@ class StoreBuilder:
             landmark=customer.landmark,
         )
         shipping = self._other_address(customer) if self.rng.random() < 0.15 else billing
-        purchase = Purchase(
+        lines = [self._order_line(plan, line) for line in plan.lines]
+        own_value = sum(
+            line.taxable * (1 + Decimal(line.product.gst_rate) / 100)
+            for line in lines
+            if line.product.is_own()
+        )
+        small = any(line.product.is_own() for line in lines) and own_value < FREE_SHIPPING_FROM
+        step = purchase_rules.place(
             number=plan.number,
             customer=customer.customer,
-            billing_address=billing,
-            shipping_address=shipping,
+            billing=billing,
+            shipping=shipping,
+            lines=lines,
+            shipping_charge=SHIPPING_CHARGE if small else Decimal("0.00"),
             payment_method=plan.payment,
-            kind=plan.kind,
-            shipping_charge=Decimal("0.00"),
             placed_at=plan.placed_at,
-            updated_at=plan.placed_at,
-            status=PurchaseStatus.IN_CHECKOUT,
-            partner_status=PartnerStatus.AWAITING if plan.partner_units else PartnerStatus.NONE,
+            journal=self.journal,
         )
-        self.journal.add(purchase)
-        look_up_display_once(purchase, "payment_method", PAYMENT_LABELS)
-        items = [
-            self._item(purchase, plan, number, line) for number, line in enumerate(plan.lines, 1)
-        ]
-        # Questions the transitions ask about the items (e.g. has_open_own_items) are answered
-        # from these objects, as on a page that prefetched them, never from the database.
-        purchase._prefetched_objects_cache = {"items": items}
-        own_value = sum(item.value_of(item.quantity) for item in items if item.is_own())
-        if any(item.is_own() for item in items) and own_value < FREE_SHIPPING_FROM:
-            purchase.shipping_charge = SHIPPING_CHARGE
-        purchase.subtotal = sum((item.taxable_value for item in items), Decimal("0.00"))
-        purchase.tax_total = sum(
-            (to_paise(item.taxable_value * item.gst_rate / 100) for item in items),
-            Decimal("0.00"),
-        )
-        purchase.grand_total = purchase.subtotal + purchase.tax_total + purchase.shipping_charge
-        return purchase, items
+        look_up_display_once(step.purchase, "payment_method", PAYMENT_LABELS)
+        return step
 
-    def _item(self, purchase: Purchase, plan, number: int, line) -> Item:
+    def _order_line(self, plan, line) -> purchase_rules.OrderLine:
         product = self.products[line.product.sku]
         discount = Decimal("0.00")
         if plan.coupon and line.is_own:
             discount = to_paise(product.price * line.quantity / 10)
-        item = Item.of_product(
-            product,
-            purchase=purchase,
-            line_number=number,
-            quantity=line.quantity,
-            discount=discount,
+        return purchase_rules.OrderLine(product, line.quantity, product.price, discount)
+
+    def open_stock(self, plans, at: dt.datetime) -> None:
+        """Each own product's stock before the first purchase, received by the owner: every unit
+        the plans will ask for, and a spare few dozen (a number of its SKU, the same every time)."""
+        wanted = Counter(
+            line.product.sku for plan in plans for line in plan.lines for _ in range(line.quantity)
         )
-        self.journal.add(item)
-        return item
+        for product in self.products.values():
+            if not product.is_own():
+                continue
+            product.receive(wanted[product.sku] + 20 + zlib.crc32(product.sku.encode()) % 180)
+            self.journal.add(
+                StockMovement(
+                    product=product,
+                    kind=StockMovementKind.RECEIVED,
+                    quantity=product.on_hand,
+                    on_hand_after=product.on_hand,
+                    reason="Opening stock",
+                    user=self.owner,
+                    created_at=at,
+                )
+            )
+
+    def stock(self) -> dict[int, tuple[int, int]]:
+        """Each own product's stock now: id → (on hand, committed)."""
+        return {p.pk: (p.on_hand, p.committed) for p in self.products.values() if p.is_own()}
 
     def _other_address(self, customer: DemoCustomer):
         """A gift to a relative elsewhere, or delivery to the customer's office."""

@@ -80,7 +80,8 @@ class PurchaseRun:
     # -- setting up ----------------------------------------------------------------------------
 
     def _create(self) -> None:
-        self.purchase, self.items = self.b.place(self.plan)
+        placed = self.b.place(self.plan)
+        self.purchase, self.items = placed.purchase, placed.items
         self.own_items = [item for item in self.items if item.is_own()]
         self.partner_items = [item for item in self.items if not item.is_own()]
 
@@ -261,7 +262,8 @@ class PurchaseRun:
     def review(self, at):
         user = self.b.fulfiller()
         if self.plan.status == PurchaseStatus.FRAUD_DENIED:
-            self.move_purchase(at, "deny_fraud", user, self.rng.choice(FRAUD_DENIAL_REASONS))
+            reason = self.rng.choice(FRAUD_DENIAL_REASONS)
+            purchase_rules.deny_fraud(self.step(at, user), reason=reason)
         else:
             self.move_purchase(at, "approve_fraud", user)
 

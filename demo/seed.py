@@ -74,13 +74,15 @@ def seed_demo_store(
         writers = {model: TableWriter(model, columns) for model, columns in COLUMNS.items()}
         batches = _built_in_child(builder, plans) if parallel else _built_here(builder, plans)
         by_status: dict[str, int] = {}
-        for rows, done, counts in batches:
+        stock: dict[int, tuple[int, int]] = {}
+        for rows, done, counts, stock_now in batches:
             for model, writer in writers.items():
                 if rows.get(model):
                     writer.write(rows[model])
-            by_status = counts
+            by_status, stock = counts, stock_now
             if progress:
                 progress(done, len(plans))
+        _write_stock(stock)
         for (kind, year), next_number in series.items():
             DocumentSeries.objects.update_or_create(
                 kind=kind, financial_year=year, defaults={"next_number": next_number}
@@ -128,10 +130,21 @@ def _prepare(*, purchases: int, seed: int, now: dt.datetime):
         products=_products(),
         first_ids={model: next_id(model) for model in MODELS},
     )
+    if plans:
+        builder.open_stock(plans, at=plans[0].placed_at - dt.timedelta(days=1))
     return builder, plans, series
 
 
-Batch = tuple[dict[type, list[tuple]], int, dict[str, int]]  # rows, purchases done, by state
+def _write_stock(stock: dict[int, tuple[int, int]]) -> None:
+    """The products' stock as the purchases left it (the builder changed it in memory)."""
+    products = list(Product.objects.filter(pk__in=stock))
+    for product in products:
+        product.on_hand, product.committed = stock[product.pk]
+    Product.objects.bulk_update(products, ["on_hand", "committed"])
+
+
+# Rows, purchases done, purchases by state, and each own product's stock: id → (on hand, committed).
+Batch = tuple[dict[type, list[tuple]], int, dict[str, int], dict[int, tuple[int, int]]]
 
 
 def _built_here(builder: StoreBuilder, plans: list) -> Iterator[Batch]:
@@ -140,7 +153,8 @@ def _built_here(builder: StoreBuilder, plans: list) -> Iterator[Batch]:
         with connection.execute_wrapper(_refuse_queries):
             for plan in plans[start : start + BATCH]:
                 build_purchase(builder, plan)
-        yield builder.take_rows(), min(start + BATCH, len(plans)), dict(builder.counts)
+        done = min(start + BATCH, len(plans))
+        yield builder.take_rows(), done, dict(builder.counts), builder.stock()
 
 
 def _refuse_queries(execute, sql, params, many, context):

@@ -10,19 +10,135 @@ have theirs in `shipments/rules.py`, partner reports in `partners/rules.py`.
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
+
+from catalog.models import Product
 from configuration.models import StoreProfile
+from core.india import to_paise
+from core.journal import Journal
+from customers.models import Customer
 from shipments.models import ShipmentItem
 from shipments.rules import cancel_shipments_carrying
 
 from .invoicing import credit_note_content, document_content
-from .models import CreditNote, Invoice, Item
+from .models import Address, CreditNote, Invoice, Item, PartnerStatus, Purchase, PurchaseKind
 from .step import Step
 
 # Takes the next number of a series for a document issued at the given time:
 # (number, financial year, sequence).
 NumberTaker = Callable[[dt.datetime], tuple[str, str, int]]
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of an order as placed: a product, how many, at what price before GST (the store's
+    price or the channel's), less a discount on the whole line, before GST."""
+
+    product: Product
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal = Decimal("0.00")
+
+    @property
+    def taxable(self) -> Decimal:
+        return self.unit_price * self.quantity - self.discount
+
+    @property
+    def tax(self) -> Decimal:
+        return to_paise(self.taxable * self.product.gst_rate / 100)
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal  # taxable value
+    tax_total: Decimal
+    grand_total: Decimal  # what the customer is charged: the lines with their tax, and shipping
+
+
+def totals_of(lines: list[OrderLine], shipping_charge: Decimal) -> Totals:
+    """What an order comes to: each line's tax to the paisa, then shipping (tax included)."""
+    subtotal = sum((line.taxable for line in lines), Decimal("0.00"))
+    tax_total = sum((line.tax for line in lines), Decimal("0.00"))
+    return Totals(subtotal, tax_total, subtotal + tax_total + shipping_charge)
+
+
+def kind_of(lines: list[OrderLine]) -> str:
+    """Own, Infibeam or mixed, by who fulfils the lines' products."""
+    own = sum(1 for line in lines if line.product.is_own())
+    if own == len(lines):
+        return PurchaseKind.OWN
+    return PurchaseKind.MIXED if own else PurchaseKind.INFIBEAM
+
+
+def place(
+    *,
+    number: str,
+    customer: Customer,
+    billing: Address,
+    shipping: Address,
+    lines: list[OrderLine],
+    shipping_charge: Decimal,
+    payment_method: str,
+    placed_at: dt.datetime,
+    journal: Journal,
+    user: AbstractBaseUser | None = None,
+    channel: object | None = None,
+    external_reference: str = "",
+) -> Step:
+    """A purchase as its customer placed it, In Checkout: its lines copied from their products,
+    what it comes to, and its own units committed from stock (OutOfStock when a product has too
+    few). The addresses are new rows already; the products' rows are locked by the caller.
+    Returns the step the purchase's next moves (payment, confirmation) take."""
+    totals = totals_of(lines, shipping_charge)
+    kind = kind_of(lines)
+    purchase = Purchase(
+        number=number,
+        customer=customer,
+        billing_address=billing,
+        shipping_address=shipping,
+        payment_method=payment_method,
+        kind=kind,
+        subtotal=totals.subtotal,
+        tax_total=totals.tax_total,
+        shipping_charge=shipping_charge,
+        grand_total=totals.grand_total,
+        placed_at=placed_at,
+        updated_at=placed_at,
+        partner_status=PartnerStatus.NONE if kind == PurchaseKind.OWN else PartnerStatus.AWAITING,
+        channel=channel,
+        external_reference=external_reference,
+    )
+    journal.add(purchase)
+    items = []
+    for number_of_line, line in enumerate(lines, start=1):
+        item = Item.of_product(
+            line.product,
+            purchase=purchase,
+            line_number=number_of_line,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount,
+        )
+        journal.add(item)
+        items.append(item)
+        line.product.commit(line.quantity)
+        journal.update(line.product)
+    # Questions the transitions ask about the items (has_open_own_items) are answered from these
+    # objects, as on a page that prefetched them.
+    purchase._prefetched_objects_cache = {"items": items}
+    return Step(purchase, items, [], user, placed_at, journal)
+
+
+def deny_fraud(step: Step, *, reason: str) -> None:
+    """Refuse the purchase as fraudulent: its own units go back to stock."""
+    step.move(step.purchase, "deny_fraud", reason=reason)
+    for item in step.items:
+        if item.is_own() and item.product is not None:
+            item.product.release(item.open_quantity)
+            step.update(item.product)
 
 
 def issue_invoice(step: Step, *, store: StoreProfile, take_number: NumberTaker) -> Invoice:
@@ -70,6 +186,9 @@ def cancel(
     for item, quantity in quantities.items():
         item.cancel(quantity)
         step.update(item)
+        if item.product is not None:
+            item.product.release(quantity)
+            step.update(item.product)
         if not step.move(item, "follow_quantities", reason=reason, by_system=True):
             # Part of the item stays open; the timeline still says what was cancelled.
             step.note(item, f"Cancelled {quantity} of {item.quantity}", reason=reason)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Product
 from configuration.models import StoreProfile
 from core.exceptions import InvalidInput, NotFound, TransitionNotAllowed
 from core.journal import DatabaseJournal
@@ -27,14 +28,29 @@ def lock_purchase(purchase_id: int) -> Purchase:
 
 
 def lock_items_and_shipments(purchase: Purchase) -> tuple[list[Item], list[Shipment]]:
-    """All of a locked purchase's items and shipments, locked too, as the rules take them."""
+    """All of a locked purchase's items and shipments, locked too, as the rules take them; and
+    the products of its items, locked last (by id, as everyone locks them), whose stock the
+    rules move."""
     items = list(purchase.items.select_for_update().order_by("line_number"))
     shipments = list(
         purchase.shipments.select_for_update(of=("self",))
         .select_related("agent")
         .order_by("created_at", "id")
     )
+    products = lock_products({item.product_id for item in items if item.product_id})
+    for item in items:
+        if item.product_id:
+            item.product = products[item.product_id]
     return items, shipments
+
+
+def lock_products(ids) -> dict[int, Product]:
+    """Products by id, locked in the order of their ids, so that two actions on the same products
+    never wait for each other in a circle."""
+    return {
+        product.pk: product
+        for product in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
 
 
 def locked_step(purchase: Purchase, user: AbstractBaseUser | None) -> Step:
@@ -53,22 +69,22 @@ def required_reason(reason: str, action: str) -> str:
     return reason
 
 
-def _run(purchase_id: int, name: str, user: AbstractBaseUser, reason: str = "") -> Purchase:
+@transaction.atomic
+def purchase_approve_fraud(*, purchase_id: int, user: AbstractBaseUser) -> Purchase:
+    """Approve the fraud check of a confirmed purchase."""
     purchase = lock_purchase(purchase_id)
-    locked_step(purchase, user).move(purchase, name, reason=reason)
+    locked_step(purchase, user).move(purchase, "approve_fraud")
     return purchase
 
 
 @transaction.atomic
-def purchase_approve_fraud(*, purchase_id: int, user: AbstractBaseUser) -> Purchase:
-    """Approve the fraud check of a confirmed purchase."""
-    return _run(purchase_id, "approve_fraud", user)
-
-
-@transaction.atomic
 def purchase_deny_fraud(*, purchase_id: int, user: AbstractBaseUser, reason: str) -> Purchase:
-    """Deny the fraud check of a confirmed purchase; a reason is required."""
-    return _run(purchase_id, "deny_fraud", user, required_reason(reason, "deny the fraud check"))
+    """Deny the fraud check of a confirmed purchase; a reason is required. Its own units go back
+    to stock."""
+    reason = required_reason(reason, "deny the fraud check")
+    purchase = lock_purchase(purchase_id)
+    rules.deny_fraud(locked_step(purchase, user), reason=reason)
+    return purchase
 
 
 def number_taker(kind: str, prefix: str) -> rules.NumberTaker:

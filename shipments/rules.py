@@ -232,6 +232,9 @@ def hand_over(
         item = by_id[line.item_id]
         item.hand_over(line.quantity)
         step.update(item)
+        if item.product is not None:
+            item.product.ship(line.quantity)
+            step.update(item.product)
         step.move(item, "follow_quantities", by_system=True)
     step.follow()
 

@@ -115,20 +115,22 @@ class Item(ConcurrentTransitionMixin, models.Model):
     def of_product(cls, product, *, purchase, line_number: int, quantity: int, **fields) -> "Item":
         """A line of `purchase` for `product` as it is now: its SKU, name, HSN code, price, GST
         rate, weight and who fulfils it are copied, so later edits of the product change no
-        purchase. `fields` may give others (a discount)."""
+        purchase. `fields` may give others, or another price (a sale's, a discount)."""
+        copied = {
+            "sku": product.sku,
+            "name": product.name,
+            "hsn_code": product.hsn_code,
+            "unit_price": product.price,
+            "gst_rate": product.gst_rate,
+            "weight_grams": product.weight_grams,
+            "fulfilled_by": product.fulfilled_by,
+        }
         return cls(
             purchase=purchase,
             line_number=line_number,
             product=product,
-            sku=product.sku,
-            name=product.name,
-            hsn_code=product.hsn_code,
-            unit_price=product.price,
-            gst_rate=product.gst_rate,
-            weight_grams=product.weight_grams,
-            fulfilled_by=product.fulfilled_by,
             quantity=quantity,
-            **fields,
+            **(copied | fields),
         )
 
     def is_own(self) -> bool:

@@ -36,6 +36,19 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     shipping_charge = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     grand_total = models.DecimalField(max_digits=12, decimal_places=2)
     placed_at = models.DateTimeField()
+    # Where it came from: a sales channel and that channel's own order reference (the demo's and
+    # older purchases have none); a channel's reference is a purchase at most once.
+    channel = models.ForeignKey(
+        "channels.SalesChannel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchases",
+    )
+    external_reference = models.CharField(max_length=100, blank=True, default="")
+    # When the payment gateway confirmed the money; cash on delivery stays unpaid until the
+    # courier remits it.
+    paid_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = FSMField(
         max_length=20,
@@ -82,6 +95,11 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(grand_total__gte=0), name="purchase_total_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_reference"],
+                condition=Q(channel__isnull=False),
+                name="purchase_channel_reference_once",
             ),
         ]
 

@@ -50,6 +50,7 @@ from purchases.models import (
     DocumentKind,
     DocumentSeries,
     Invoice,
+    Item,
     ItemStatus,
     PaymentMethod,
     Purchase,
@@ -104,6 +105,7 @@ def digest() -> dict:
         ),
         "shipments": list(shipments.order_by("reference")),
         "timeline": list(timeline.order_by("id")),
+        "stock": list(Product.objects.values_list("sku", "on_hand", "committed").order_by("sku")),
     }
 
 
@@ -436,6 +438,21 @@ def test_timeline_records_every_state_change(demo):
     assert set(cancels.exclude(actor=None).values_list("actor__username", flat=True)) <= {"owner"}
     assert PartnerEvent.objects.exists()
     assert ItemStatus.COMPLETE in set(PartnerEvent.objects.values_list("item__status", flat=True))
+
+
+def test_stock_is_what_the_purchases_left(demo):
+    """Each own product was received once before the first purchase; what open purchases still
+    hold is committed, what couriers took is off the shelf, and every live order could be met."""
+    for product in Product.objects.filter(fulfilled_by=FulfilledBy.OWN):
+        items = Item.objects.filter(product=product)
+        live = items.exclude(purchase__status__in=[PurchaseStatus.FRAUD_DENIED])
+        open_units = sum(item.open_quantity for item in live)
+        handed_over = sum(item.handed_over_quantity for item in items)
+        received = sum(product.stock_movements.values_list("quantity", flat=True))
+        assert product.committed == open_units, product.sku
+        assert product.on_hand == received - handed_over, product.sku
+        assert product.available >= 0, product.sku
+    assert Product.objects.filter(fulfilled_by=FulfilledBy.INFIBEAM, committed__gt=0).count() == 0
 
 
 # -- determinism -----------------------------------------------------------------------------------

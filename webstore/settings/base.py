@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "shipments",
     "printing",
     "partners",
+    "channels",
 ]
 
 MIDDLEWARE = [
