@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from partners.feed import signature_of
+from core.signing import signature_of
 from partners.models import RejectionReason
 
 GUIDE = (Path(__file__).resolve().parents[2] / "docs" / "partner-feed.md").read_text()

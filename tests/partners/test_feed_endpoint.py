@@ -6,7 +6,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from partners.feed import MAX_BODY_BYTES, signature_of
+from core.signing import signature_of
+from partners.feed import MAX_BODY_BYTES
 from partners.models import PartnerEvent, RejectedPartnerEvent
 from purchases.models import AuditEntry, ItemStatus, PartnerStatus, Purchase, PurchaseStatus
 from tests import factories

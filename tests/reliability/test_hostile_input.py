@@ -418,7 +418,9 @@ def test_partner_feed_survives_hostile_requests(dataset):
         if signed:
             extra = {
                 feed.TIMESTAMP_HEADER: stamp,
-                feed.SIGNATURE_HEADER: feed.signature_of(secret=secret, timestamp=stamp, body=body),
+                feed.SIGNATURE_HEADER: signing.signature_of(
+                    secret=secret, timestamp=stamp, body=body
+                ),
             }
         extra.update(headers or {})
         return client.post(url, body, content_type="application/json", headers=extra)
