@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from core import signing
 from customers.models import Customer
 from purchases.models import Address, Item
 
