@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from partners.feed import signature_of
+from core.signing import signature_of
 from partners.models import PartnerFeedSettings, RejectedPartnerEvent, RejectionReason
 
 pytestmark = pytest.mark.django_db
