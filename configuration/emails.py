@@ -7,7 +7,9 @@ from django.template.loader import render_to_string
 from customers.models import Customer
 from purchases.models import Purchase
 from shipments.models import Shipment, ShippingAgent
-from shipments.notifications import HANDOVER_TEMPLATE, handover_subject, store_sender
+from shipments.notifications import HANDOVER_TEMPLATE, handover_subject
+
+from .mail import store_sender
 
 SAMPLE_AWB = "12345678901"
 

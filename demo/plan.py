@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from catalog.models import FulfilledBy
 from purchases.invoicing import document_number, financial_year_of
-from purchases.models import DocumentKind, PaymentMethod, PurchaseKind
+from purchases.models import DocumentKind, PaymentMethod, Purchase, PurchaseKind
 from purchases.models import PurchaseStatus as S
 
 from .catalogue import INFIBEAM_PRODUCTS, OWN_PRODUCTS, CatalogueProduct
@@ -303,7 +303,7 @@ def _draw_milestones(rng: random.Random, plan: PurchasePlan, now: dt.datetime) -
 def number_documents(
     plans: list[PurchasePlan],
     *,
-    first_number: int,
+    first_id: int,
     invoice_prefix: str,
     credit_note_prefix: str,
     next_sequence: dict[tuple[str, str], int],
@@ -311,7 +311,7 @@ def number_documents(
     """Give purchases their numbers, and invoices and credit notes theirs in order of issue within
     each financial year (continuing `next_sequence`); returns the series' next numbers."""
     for offset, plan in enumerate(plans):
-        plan.number = f"WS{first_number + offset}"
+        plan.number = Purchase.number_for(first_id + offset)
     series = dict(next_sequence)
     issued = [
         (plan.invoiced_at, plan.number, plan, DocumentKind.INVOICE)

@@ -30,7 +30,6 @@ from .purchase_run import build_purchase
 from .rows import TableWriter, next_id, reset_sequences
 from .store import DEMO_PASSWORD, DEMO_USERS, STORE_PROFILE
 
-FIRST_PURCHASE_NUMBER = 100001
 BATCH = 2000  # purchases built in memory before their rows are written
 PARALLEL_FROM = 5000  # purchases; fewer load faster without a second process
 
@@ -112,9 +111,10 @@ def _prepare(*, purchases: int, seed: int, now: dt.datetime):
     users = _demo_users()
     store = _store_profile()
     plans = draw_plans(count=purchases, seed=seed, now=now)
+    first_ids = {model: next_id(model) for model in MODELS}
     series = number_documents(
         plans,
-        first_number=FIRST_PURCHASE_NUMBER,
+        first_id=first_ids[Purchase],
         invoice_prefix=store.invoice_prefix,
         credit_note_prefix=store.credit_note_prefix,
         next_sequence={
@@ -128,7 +128,7 @@ def _prepare(*, purchases: int, seed: int, now: dt.datetime):
         users=users,
         agents=_shipping_agents(),
         products=_products(),
-        first_ids={model: next_id(model) for model in MODELS},
+        first_ids=first_ids,
     )
     if plans:
         builder.open_stock(plans, at=plans[0].placed_at - dt.timedelta(days=1))

@@ -23,6 +23,7 @@ from customers.models import Customer
 from shipments.models import ShipmentItem
 from shipments.rules import cancel_shipments_carrying
 
+from .fulfilment import partner_status_of
 from .invoicing import credit_note_content, document_content
 from .models import Address, CreditNote, Invoice, Item, PartnerStatus, Purchase, PurchaseKind
 from .step import Step
@@ -130,6 +131,40 @@ def place(
     # objects, as on a page that prefetched them.
     purchase._prefetched_objects_cache = {"items": items}
     return Step(purchase, items, [], user, placed_at, journal)
+
+
+def start_payment(step: Step) -> None:
+    """The customer started paying; the gateway has not confirmed yet."""
+    step.move(step.purchase, "freeze_for_payment")
+
+
+def pay(step: Step) -> None:
+    """The gateway captured the payment: the purchase is Confirmed, and paid."""
+    step.move(step.purchase, "confirm")
+    step.purchase.paid_at = step.at
+    step.update(step.purchase)
+
+
+def accept_cash_on_delivery(step: Step) -> None:
+    """A cash-on-delivery purchase is Confirmed when placed; it is paid when the courier remits
+    the cash it collects."""
+    step.move(step.purchase, "confirm")
+
+
+def abandon(step: Step, *, reason: str) -> None:
+    """The payment failed or expired before the purchase was placed: every unit of it, the
+    partner's too (Infibeam never heard of it), is cancelled, and its own units go back to stock."""
+    for item in step.items:
+        if item.open_quantity:
+            quantity = item.open_quantity
+            item.cancel(quantity)
+            step.update(item)
+            if item.product is not None:
+                item.product.release(quantity)
+                step.update(item.product)
+            step.move(item, "follow_quantities", reason=reason, by_system=True)
+    step.move(step.purchase, "follow_partner_reports", args=(partner_status_of(step.items),))
+    step.move(step.purchase, "abandon", reason=reason)
 
 
 def deny_fraud(step: Step, *, reason: str) -> None:

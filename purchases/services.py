@@ -14,6 +14,7 @@ from core.permissions import CANCEL, require
 from shipments.models import Shipment, ShipmentItem
 
 from . import rules
+from .audit import SYSTEM
 from .invoicing import allocate_number
 from .models import REASON_MAX_LENGTH, DocumentKind, Invoice, Item, Purchase, PurchaseStatus
 from .step import Step
@@ -53,11 +54,13 @@ def lock_products(ids) -> dict[int, Product]:
     }
 
 
-def locked_step(purchase: Purchase, user: AbstractBaseUser | None) -> Step:
+def locked_step(
+    purchase: Purchase, user: AbstractBaseUser | None, *, actor_label: str = SYSTEM
+) -> Step:
     """A step on a locked purchase, for a rule: its items and shipments locked too, now, and a
-    journal that saves each change."""
+    journal that saves each change. `actor_label` names who acts when no user does."""
     items, shipments = lock_items_and_shipments(purchase)
-    return Step(purchase, items, shipments, user, timezone.now(), DatabaseJournal())
+    return Step(purchase, items, shipments, user, timezone.now(), DatabaseJournal(), actor_label)
 
 
 def required_reason(reason: str, action: str) -> str:

@@ -21,6 +21,10 @@ from .states import (
     PurchaseStatus,
 )
 
+# A purchase's number: the store's letters, then 100,000 more than its id (WS100123).
+NUMBER_PREFIX = "WS"
+NUMBER_OFFSET = 100_000
+
 
 class Purchase(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True)
@@ -106,6 +110,10 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @staticmethod
+    def number_for(pk: int) -> str:
+        return f"{NUMBER_PREFIX}{NUMBER_OFFSET + pk}"
+
     # -- questions -------------------------------------------------------------------------
 
     def has_own_items(self) -> bool:
@@ -159,6 +167,15 @@ class Purchase(ConcurrentTransitionMixin, models.Model):
     )
     def confirm(self):
         """Payment confirmed, or cash on delivery accepted."""
+
+    @transition(
+        field=status,
+        source=[PurchaseStatus.IN_CHECKOUT, PurchaseStatus.FROZEN],
+        target=PurchaseStatus.CANCELLED,
+        custom={"timeline": "Cancelled: payment failed or expired"},
+    )
+    def abandon(self):
+        """The payment failed or expired before the purchase was placed."""
 
     @transition(
         field=status,
