@@ -8,48 +8,14 @@ from django.core import mail
 
 from catalog.models import FulfilledBy
 from channels.intake import order_receive
-from channels.models import ReceivedVia, RefusedOrder, SalesChannel
-from channels.schemas import OrderIn
+from channels.models import ReceivedVia, RefusedOrder
 from customers.models import Customer
 from purchases.models import Item, Purchase, PurchaseStatus
 from tests import factories
 
+from .conftest import order
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def channel():
-    return SalesChannel.objects.create(name="Web storefront", code="web", kind="storefront")
-
-
-@pytest.fixture
-def bedsheet():
-    return factories.ProductFactory(
-        sku="KH-BED-101", price=Decimal("1249.00"), gst_rate=12, on_hand=10
-    )
-
-
-def order(**changes) -> OrderIn:
-    """An order for two bedsheets (₹1,249 + 12 % GST each), paid online."""
-    data = {
-        "reference": "SF-1001",
-        "customer": {"name": "Asha Rao", "email": "asha@example.in", "mobile": "9845012345"},
-        "billing_address": {
-            "name": "Asha Rao",
-            "line1": "Flat 4, Lakeview",
-            "city": "Bengaluru",
-            "state": "29",
-            "pin_code": "560038",
-            "mobile": "9845012345",
-        },
-        "lines": [
-            {"sku": "KH-BED-101", "quantity": 2, "unit_price": "1249.00", "total": "2797.76"}
-        ],
-        "payment_method": "prepaid",
-        "amount_charged": "2797.76",
-    }
-    data.update(changes)
-    return OrderIn.model_validate(data)
 
 
 def test_an_order_becomes_a_purchase_in_checkout_with_its_stock_committed(channel, bedsheet):

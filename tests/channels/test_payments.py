@@ -12,7 +12,7 @@ from channels.payments import payment_event_receive
 from channels.schemas import PaymentEventIn
 from purchases.models import Purchase, PurchaseStatus
 
-from .test_intake import bedsheet, channel, order  # noqa: F401 (fixtures)
+from .conftest import order
 
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
