@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import ensure_roles
 from catalog.models import FulfilledBy, Product
+from channels.models import SalesChannel
 from configuration.models import StoreProfile
 from customers.models import Customer
 from purchases.models import AuditEntry, CreditNote, DocumentSeries, Invoice, Purchase
@@ -28,7 +29,7 @@ from .couriers import COURIERS
 from .plan import draw_plans, number_documents
 from .purchase_run import build_purchase
 from .rows import TableWriter, next_id, reset_sequences
-from .store import DEMO_PASSWORD, DEMO_USERS, STORE_PROFILE
+from .store import DEMO_CHANNEL, DEMO_PASSWORD, DEMO_USERS, STORE_PROFILE
 
 BATCH = 2000  # purchases built in memory before their rows are written
 PARALLEL_FROM = 5000  # purchases; fewer load faster without a second process
@@ -109,6 +110,7 @@ def _prepare(*, purchases: int, seed: int, now: dt.datetime):
     builder that plays them; and the document series' next numbers once they are issued."""
     ensure_roles()
     users = _demo_users()
+    _demo_channel()
     store = _store_profile()
     plans = draw_plans(count=purchases, seed=seed, now=now)
     first_ids = {model: next_id(model) for model in MODELS}
@@ -249,6 +251,14 @@ def _store_profile() -> StoreProfile:
         store.full_clean()
         store.save()
     return store
+
+
+def _demo_channel() -> SalesChannel:
+    """The demo storefront's channel, as docs/orders-api.md sends orders through it."""
+    channel, _ = SalesChannel.objects.get_or_create(
+        code=DEMO_CHANNEL["code"], defaults=DEMO_CHANNEL
+    )
+    return channel
 
 
 def _shipping_agents() -> list[tuple[ShippingAgent, object]]:

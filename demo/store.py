@@ -31,6 +31,14 @@ STORE_PROFILE = {
 }
 
 DEMO_PASSWORD = "webstore"
+# The demo storefront's sales channel, with a published secret (docs/orders-api.md sends a first
+# order with it); production settings do not install the demo.
+DEMO_CHANNEL = {
+    "name": "Demo storefront",
+    "code": "storefront",
+    "kind": "storefront",
+    "secret": "demo-storefront-secret",
+}
 # username, first name, last name, role (accounts.roles group), email
 DEMO_USERS = [
     ("owner", "Meera", "Kulkarni", "Owner", "meera@kaverihome.in"),

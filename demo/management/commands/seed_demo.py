@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.seed import DemoRefused, seed_demo_store
-from demo.store import DEMO_PASSWORD, DEMO_USERS
+from demo.store import DEMO_CHANNEL, DEMO_PASSWORD, DEMO_USERS
 from purchases.models import Purchase, PurchaseStatus
 
 
@@ -58,6 +58,10 @@ class Command(BaseCommand):
         )
         logins = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(f"  Logins: {logins} (password {DEMO_PASSWORD!r}).")
+        self.stdout.write(
+            f"  Orders API channel: {DEMO_CHANNEL['code']!r}, secret {DEMO_CHANNEL['secret']!r} "
+            "(docs/orders-api.md)."
+        )
 
     def _progress(self):
         """A progress line on a terminal; nothing when the output goes to a file or a test."""
