@@ -1,17 +1,20 @@
 """The emails the store sends its customers, rendered as a customer would receive them."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 
 from customers.models import Customer
-from purchases.models import Purchase
+from purchases.models import Item, Purchase, PurchaseStatus
+from purchases.notifications import CONFIRMATION_TEMPLATE, confirmation_subject
 from shipments.models import Shipment, ShippingAgent
 from shipments.notifications import HANDOVER_TEMPLATE, handover_subject
 
 from .mail import store_sender
 
 SAMPLE_AWB = "12345678901"
+NOT_CONFIRMED = [PurchaseStatus.IN_CHECKOUT, PurchaseStatus.FROZEN]
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,8 @@ class EmailPreview:
     to: str
     subject: str
     body: str
-    example_of: str  # the real shipment shown, or "" when sample values are used
+    example_of: str  # the real shipment or purchase shown, or "" when sample values are used
+    shown_as: str  # that, in a sentence for the page
 
 
 def _sample_shipment() -> Shipment:
@@ -58,7 +62,47 @@ def handover_email_preview() -> EmailPreview:
         to=f"{customer.name} <{customer.email}>",
         subject=handover_subject(purchase),
         body=render_to_string(HANDOVER_TEMPLATE, context),
+        shown_as=(
+            f"Shown as sent for the latest parcel handed over, shipment {example_of}."
+            if example_of
+            else "Sample values: no parcel has been handed over yet, so the customer, order "
+            "number and AWB below are made up."
+        ),
         example_of=example_of,
+    )
+
+
+def confirmation_email_preview() -> EmailPreview:
+    """The 'order confirmed' email for the latest confirmed purchase, else a sample."""
+    purchase = (
+        Purchase.objects.exclude(status__in=NOT_CONFIRMED)
+        .select_related("customer", "shipping_address")
+        .order_by("-placed_at", "-id")
+        .first()
+    )
+    items = list(purchase.items.order_by("line_number")) if purchase else []
+    if purchase is None:
+        purchase = _sample_shipment().purchase
+        purchase.grand_total = Decimal("1454.88")
+        items = [Item(name="Men's Cotton Kurta (sample)", quantity=1)]
+    customer = purchase.customer
+    context = {"purchase": purchase, "customer": customer, "items": items}
+    return EmailPreview(
+        title="Order confirmed",
+        sent_when="When a purchase is confirmed: its payment captured, or cash on delivery "
+        "accepted.",
+        template_name=CONFIRMATION_TEMPLATE,
+        from_email=_sender_line(),
+        to=f"{customer.name} <{customer.email}>",
+        subject=confirmation_subject(purchase),
+        body=render_to_string(CONFIRMATION_TEMPLATE, context),
+        shown_as=(
+            f"Shown as sent for the latest confirmed purchase, {purchase.number}."
+            if purchase.pk
+            else "Sample values: no purchase has been confirmed yet, so the customer and order "
+            "below are made up."
+        ),
+        example_of=purchase.number if purchase.pk else "",
     )
 
 
@@ -68,4 +112,4 @@ def _sender_line() -> str:
 
 
 def customer_email_previews() -> list[EmailPreview]:
-    return [handover_email_preview()]
+    return [handover_email_preview(), confirmation_email_preview()]
