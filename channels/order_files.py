@@ -71,10 +71,13 @@ class FileProblem:
     message: str
     code: str = "invalid"
 
+    @property
+    def where(self) -> str:
+        return f"row {self.row}" + (f", {self.column}" if self.column else "")
+
     def as_problem(self) -> dict:
         """As a refusal's problem (refusals.problem), its field the file's row and column."""
-        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
-        return {"field": where, "code": self.code, "message": self.message}
+        return {"field": self.where, "code": self.code, "message": self.message}
 
 
 @dataclass
