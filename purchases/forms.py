@@ -2,7 +2,10 @@
 
 from django import forms
 
+from channels.models import SalesChannel
+from channels.order_files import MAX_BYTES
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
+from core.tables import too_large
 
 from .models import REASON_MAX_LENGTH
 from .services import open_quantities_signature
@@ -100,3 +103,24 @@ class CancelForm(forms.Form):
             for item in self.open_items
             if self.cleaned_data.get(self.quantity_field(item))
         }
+
+
+class PurchaseImportForm(forms.Form):
+    """A channel's file of orders to preview; `raw` holds its bytes once the form is valid."""
+
+    channel = forms.ModelChoiceField(
+        queryset=SalesChannel.objects.active(),
+        empty_label="Choose a channel…",
+        help_text="Where the orders came from: each order's reference is unique per channel.",
+    )
+    file = forms.FileField(
+        label="File of orders",
+        help_text="CSV (UTF-8) or Excel .xlsx, a row per order line; at most 2 MB and 5,000 rows.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(too_large(upload.size, MAX_BYTES))
+        self.raw = upload.read(MAX_BYTES + 1)
+        return upload
