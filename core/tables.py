@@ -42,6 +42,13 @@ def too_large(size: int, max_bytes: int) -> str:
     return f"The file is larger than {max_bytes // MB} MB ({size / MB:.1f} MB); split it."
 
 
+def read_upload(upload, max_bytes: int) -> bytes:
+    """An uploaded file's bytes; FileUnreadable, without reading it, when it is too large."""
+    if upload.size > max_bytes:
+        raise FileUnreadable(too_large(upload.size, max_bytes))
+    return upload.read(max_bytes + 1)
+
+
 def csv_text(raw: bytes) -> str:
     """The file as text: UTF-8, with or without the byte-order mark spreadsheets write."""
     try:

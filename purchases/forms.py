@@ -3,9 +3,7 @@
 from django import forms
 
 from channels.models import SalesChannel
-from channels.order_files import MAX_BYTES
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
-from core.tables import too_large
 
 from .models import REASON_MAX_LENGTH
 from .services import open_quantities_signature
@@ -106,7 +104,7 @@ class CancelForm(forms.Form):
 
 
 class PurchaseImportForm(forms.Form):
-    """A channel's file of orders to preview; `raw` holds its bytes once the form is valid."""
+    """A channel and its file of orders, to preview (the view reads and checks the file)."""
 
     channel = forms.ModelChoiceField(
         queryset=SalesChannel.objects.active(),
@@ -117,10 +115,3 @@ class PurchaseImportForm(forms.Form):
         label="File of orders",
         help_text="CSV (UTF-8) or Excel .xlsx, a row per order line; at most 2 MB and 5,000 rows.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(too_large(upload.size, MAX_BYTES))
-        self.raw = upload.read(MAX_BYTES + 1)
-        return upload

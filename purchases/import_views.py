@@ -12,11 +12,11 @@ from django.views.generic import FormView
 
 from channels.imports import ImportReport, order_file_import
 from channels.models import SalesChannel
-from channels.order_files import COLUMNS, REQUIRED_COLUMNS
+from channels.order_files import COLUMNS, MAX_BYTES, REQUIRED_COLUMNS
 from core.exceptions import ActionRefused
 from core.panel import PanelPermissionMixin
 from core.permissions import FULFIL
-from core.tables import FileUnreadable
+from core.tables import FileUnreadable, read_upload
 from core.uploads import upload_discard, upload_keep, upload_read
 
 from .forms import PurchaseImportForm
@@ -51,14 +51,15 @@ class PurchaseImportView(PanelPermissionMixin, FormView):
     def form_valid(self, form):
         channel, upload = form.cleaned_data["channel"], form.cleaned_data["file"]
         try:
-            report = order_file_import(channel=channel, raw=form.raw, preview=True)
+            raw = read_upload(upload, MAX_BYTES)
+            report = order_file_import(channel=channel, raw=raw, preview=True)
         except (FileUnreadable, ActionRefused) as refusal:
             form.add_error("file", str(refusal))
             return self.form_invalid(form)
         forget_pending(self.request)
         token = ""
         if report.new:
-            token = upload_keep(form.raw)
+            token = upload_keep(raw)
             self.request.session[PENDING_KEY] = {
                 "token": token,
                 "channel": channel.pk,

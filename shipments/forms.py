@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.india import normalise_mobile, validate_mobile
-from core.tables import FileUnreadable, too_large
+from core.tables import FileUnreadable, read_upload
 
 from .awb_csv import MAX_BYTES, read_awb_csv
 from .models import ShippingAgent
@@ -24,10 +24,8 @@ class AwbCsvForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(too_large(upload.size, MAX_BYTES))
         try:
-            self.lines = read_awb_csv(upload.read(MAX_BYTES + 1))
+            self.lines = read_awb_csv(read_upload(upload, MAX_BYTES))
         except FileUnreadable as problem:
             raise ValidationError(str(problem)) from None
         return upload
