@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from pydantic import BaseModel, ValidationError
 
+from core.panel import EARLIEST_DAY, LATEST_DAY, day_in_range
 from core.tables import MB, FileUnreadable, TableRow, read_table
 
 from .schemas import AddressIn, CustomerIn, LineIn, OrderIn
@@ -56,6 +57,10 @@ def _required(path: tuple[str, ...]) -> bool:
 
 
 REQUIRED_COLUMNS = [column for path, column in COLUMN_OF.items() if _required(path)]
+# A purchase placed in another century is a typing slip, and year 1 at +14:00 is no date at all
+# once in UTC: the database could not store it.
+MISSING = "Empty; a value is needed."
+WHEN = f"A date and time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
 FORMULA = (
     "Starts like a spreadsheet formula (=, +, - or @), which is refused: write a mobile as its "
     "10 digits, an amount without a sign."
@@ -118,19 +123,26 @@ class FileOrder:
 
     def validated(self) -> OrderIn | None:
         """The order through the API's schema; None when it or its rows have problems, all of
-        them then in `problems`."""
+        them then in `problems` (one a cell: the file's own rules say it first)."""
         try:
             order = OrderIn.model_validate(self.data())
         except ValidationError as error:
             order = None
-            flagged = {(p.row, p.column) for p in self.problems}
-            for found in error.errors():
-                row, column = self.locate(found["loc"])
-                if (row, column) not in flagged:
-                    message = "Empty; a value is needed." if found["type"] == "missing" else None
-                    self.problems.append(
-                        FileProblem(row, column, message or found["msg"], found["type"])
-                    )
+            found = [
+                FileProblem(
+                    *self.locate(each["loc"]),
+                    MISSING if each["type"] == "missing" else each["msg"],
+                    each["type"],
+                )
+                for each in error.errors()
+            ]
+        else:
+            in_range = order.placed_at is None or day_in_range(order.placed_at)
+            found = (
+                [] if in_range else [FileProblem(self.rows[0].number, "placed_at", WHEN, "when")]
+            )
+        flagged = {(p.row, p.column) for p in self.problems}
+        self.problems += [p for p in found if (p.row, p.column) not in flagged]
         return None if self.problems else order
 
     def locate(self, loc) -> tuple[int, str]:
@@ -206,5 +218,7 @@ def placed_at(text: str) -> str:
     except ValueError:
         return text  # the schema says what is wrong with it
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        # Out of the years a purchase may have, any offset will do: FileOrder refuses it.
+        in_range = day_in_range(moment)
+        moment = timezone.make_aware(moment) if in_range else moment.replace(tzinfo=dt.UTC)
     return moment.isoformat()

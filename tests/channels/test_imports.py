@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import OperationalError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from channels import imports
 from channels.imports import ALREADY, NEW, REFUSED, ImportReport, order_file_import
@@ -265,3 +268,46 @@ def test_a_line_of_its_own_without_reference_is_refused_alone(phone, products):
     report = run(phone, csv_file(rows))
     assert [(r.reference, r.outcome) for r in report.results] == [("SF-2002", NEW), ("", REFUSED)]
     assert (3, "reference") in {(p.row, p.column) for p in report.results[1].problems}
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01", "0001-01-01T00:00+14:00", "2150-01-01 10:00", "4102444800"]
+)
+def test_a_purchase_date_out_of_this_century_is_refused_not_stored(phone, products, when):
+    rows = three_orders()[2:3]
+    rows[0]["placed_at"] = when
+    result = run(phone, csv_file(rows)).results[0]
+    assert result.outcome == REFUSED
+    assert [(p.row, p.column) for p in result.problems] == [(2, "placed_at")]
+    assert not Purchase.objects.exists()
+
+
+def test_hostile_cells_and_bytes_are_reported_never_raised(phone, products):
+    """Random text in any cell, or random bytes for a file: a report or FileUnreadable, and a
+    preview stores nothing whatever it was given."""
+    good = three_orders()
+
+    @settings(
+        max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        cells=st.lists(
+            st.tuples(st.integers(0, 4), st.sampled_from(HEADER), st.text(max_size=300)),
+            max_size=4,
+        ),
+        junk=st.binary(max_size=400),
+    )
+    def fuzz(cells, junk):
+        rows = [dict(row) for row in good]
+        for index, column, text in cells:
+            rows[index][column] = text
+        writable = [{k: ILLEGAL_CHARACTERS_RE.sub("", v) for k, v in row.items()} for row in rows]
+        for raw in (csv_file(rows), xlsx_file(writable), junk):
+            try:
+                report = run(phone, raw, preview=True)
+            except FileUnreadable:
+                continue
+            assert len(report.results) >= 1
+        assert not Purchase.objects.exists() and not RefusedOrder.objects.exists()
+
+    fuzz()
