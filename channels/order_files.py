@@ -57,9 +57,9 @@ def _required(path: tuple[str, ...]) -> bool:
 
 
 REQUIRED_COLUMNS = [column for path, column in COLUMN_OF.items() if _required(path)]
+MISSING = "Empty; a value is needed."
 # A purchase placed in another century is a typing slip, and year 1 at +14:00 is no date at all
 # once in UTC: the database could not store it.
-MISSING = "Empty; a value is needed."
 WHEN = f"A date and time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
 FORMULA = (
     "Starts like a spreadsheet formula (=, +, - or @), which is refused: write a mobile as its "
