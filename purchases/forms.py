@@ -2,6 +2,7 @@
 
 from django import forms
 
+from channels.models import SalesChannel
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import REASON_MAX_LENGTH
@@ -100,3 +101,17 @@ class CancelForm(forms.Form):
             for item in self.open_items
             if self.cleaned_data.get(self.quantity_field(item))
         }
+
+
+class PurchaseImportForm(forms.Form):
+    """A channel and its file of orders, to preview (the view reads and checks the file)."""
+
+    channel = forms.ModelChoiceField(
+        queryset=SalesChannel.objects.active(),
+        empty_label="Choose a channel…",
+        help_text="Where the orders came from: each order's reference is unique per channel.",
+    )
+    file = forms.FileField(
+        label="File of orders",
+        help_text="CSV (UTF-8) or Excel .xlsx, a row per order line; at most 2 MB and 5,000 rows.",
+    )

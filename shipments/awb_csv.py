@@ -14,18 +14,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from core.exceptions import InvalidInput, NotFound
+from core.tables import (
+    MAX_ROWS,
+    MB,
+    FileUnreadable,
+    check_size,
+    csv_dialect,
+    csv_text,
+    looks_like_formula,
+)
 
 from .bulk import BulkReport, run_bulk
 from .models import Shipment, ShipmentStatus
 from .services import normalise_awb, shipment_record_awb
 
-MAX_BYTES = 1024 * 1024
-MAX_ROWS = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class CsvProblem(ValueError):
-    """The file as a whole cannot be read; the message says why."""
+MAX_BYTES = 1 * MB
 
 
 @dataclass(frozen=True)
@@ -38,26 +41,10 @@ class AwbLine:
 
 
 def read_awb_csv(raw: bytes) -> list[AwbLine]:
-    """The file's lines, each usable or with its problem; CsvProblem if the file is unusable."""
-    if not raw:
-        raise CsvProblem("The file is empty.")
-    if len(raw) > MAX_BYTES:
-        raise CsvProblem(
-            f"The file is larger than 1 MB ({len(raw) / 1024 / 1024:.1f} MB); split it."
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvProblem(
-            "The file is not UTF-8 text. In your spreadsheet choose Save as → “CSV UTF-8” "
-            "and upload it again."
-        ) from None
-    if "\x00" in text:
-        raise CsvProblem("This is not a CSV text file.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    """The file's lines, each usable or with its problem; FileUnreadable if the file is unusable."""
+    check_size(raw, MAX_BYTES)
+    text = csv_text(raw)
+    dialect = csv_dialect(text)
     lines = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
@@ -68,11 +55,11 @@ def read_awb_csv(raw: bytes) -> list[AwbLine]:
                 continue
             lines.append(_line(number, cells))
             if len(lines) > MAX_ROWS:
-                raise CsvProblem(f"The file has more than {MAX_ROWS:,} lines; split it.")
+                raise FileUnreadable(f"The file has more than {MAX_ROWS:,} lines; split it.")
     except csv.Error as error:
-        raise CsvProblem(f"The file is not a readable CSV file ({error}).") from None
+        raise FileUnreadable(f"The file is not a readable CSV file ({error}).") from None
     if not lines:
-        raise CsvProblem("The file has no lines to record (only a header or blank lines).")
+        raise FileUnreadable("The file has no lines to record (only a header or blank lines).")
     return lines
 
 
@@ -92,7 +79,7 @@ def _line(number: int, cells: list[str]) -> AwbLine:
             problem=f"Expected 3 columns (reference, agent code, AWB), found {len(cells)}.",
         )
     reference, agent_code, awb = cells
-    if any(cell.startswith(FORMULA_PREFIXES) for cell in cells):
+    if any(looks_like_formula(cell) for cell in cells):
         return AwbLine(
             number,
             reference,

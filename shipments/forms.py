@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.india import normalise_mobile, validate_mobile
+from core.tables import FileUnreadable, read_upload
 
-from .awb_csv import MAX_BYTES, CsvProblem, read_awb_csv
+from .awb_csv import MAX_BYTES, read_awb_csv
 from .models import ShippingAgent
 from .services import AWB_TYPED_MAX_LENGTH
 
@@ -23,13 +24,9 @@ class AwbCsvForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is larger than 1 MB ({upload.size / 1024 / 1024:.1f} MB); split it."
-            )
         try:
-            self.lines = read_awb_csv(upload.read(MAX_BYTES + 1))
-        except CsvProblem as problem:
+            self.lines = read_awb_csv(read_upload(upload, MAX_BYTES))
+        except FileUnreadable as problem:
             raise ValidationError(str(problem)) from None
         return upload
 
