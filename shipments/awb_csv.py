@@ -1,7 +1,8 @@
 """Recording AWBs from a CSV file: `purchase or shipment reference, agent code, AWB` per line.
 
-Parsing never trusts the file: size, encoding, columns and cells are checked, and every line gets a
-result of its own when the rows are applied.
+Parsing never trusts the file: size, encoding and formula cells are checked as for every upload
+(core/csvfile.py), then the columns, and every line gets a result of its own when the rows are
+applied.
 """
 
 import csv
@@ -13,19 +14,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from core.bulk import BulkReport, run_bulk
+from core.csvfile import MAX_ROWS, CsvProblem, decoded, dialect_of, looks_like_formula
 from core.exceptions import InvalidInput, NotFound
 
-from .bulk import BulkReport, run_bulk
 from .models import Shipment, ShipmentStatus
 from .services import normalise_awb, shipment_record_awb
-
-MAX_BYTES = 1024 * 1024
-MAX_ROWS = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class CsvProblem(ValueError):
-    """The file as a whole cannot be read; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -39,25 +33,8 @@ class AwbLine:
 
 def read_awb_csv(raw: bytes) -> list[AwbLine]:
     """The file's lines, each usable or with its problem; CsvProblem if the file is unusable."""
-    if not raw:
-        raise CsvProblem("The file is empty.")
-    if len(raw) > MAX_BYTES:
-        raise CsvProblem(
-            f"The file is larger than 1 MB ({len(raw) / 1024 / 1024:.1f} MB); split it."
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvProblem(
-            "The file is not UTF-8 text. In your spreadsheet choose Save as → “CSV UTF-8” "
-            "and upload it again."
-        ) from None
-    if "\x00" in text:
-        raise CsvProblem("This is not a CSV text file.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    text = decoded(raw)
+    dialect = dialect_of(text)
     lines = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
@@ -92,7 +69,7 @@ def _line(number: int, cells: list[str]) -> AwbLine:
             problem=f"Expected 3 columns (reference, agent code, AWB), found {len(cells)}.",
         )
     reference, agent_code, awb = cells
-    if any(cell.startswith(FORMULA_PREFIXES) for cell in cells):
+    if any(looks_like_formula(cell) for cell in cells):
         return AwbLine(
             number,
             reference,

@@ -3,9 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.csvfile import CsvUploadForm
 from core.india import normalise_mobile, validate_mobile
 
-from .awb_csv import MAX_BYTES, CsvProblem, read_awb_csv
+from .awb_csv import read_awb_csv
 from .models import ShippingAgent
 from .services import AWB_TYPED_MAX_LENGTH
 
@@ -15,23 +16,12 @@ class AgentChoiceField(forms.ModelChoiceField):
         return agent.name if agent.collects_cod else f"{agent.name} (prepaid only)"
 
 
-class AwbCsvForm(forms.Form):
+class AwbCsvForm(CsvUploadForm):
     file = forms.FileField(
         label="CSV file",
         help_text="One line per parcel: purchase or shipment reference, agent code, AWB (≤ 1 MB).",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is larger than 1 MB ({upload.size / 1024 / 1024:.1f} MB); split it."
-            )
-        try:
-            self.lines = read_awb_csv(upload.read(MAX_BYTES + 1))
-        except CsvProblem as problem:
-            raise ValidationError(str(problem)) from None
-        return upload
+    read = staticmethod(read_awb_csv)
 
 
 class SplitShipmentForm(forms.Form):
