@@ -9,6 +9,7 @@ from django import forms
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import FulfilledBy, Product
+from .services import MAX_UNITS, REASON_MAX_LENGTH
 
 MAX_WEIGHT_GRAMS = 1_000_000  # a tonne: couriers take far less in one parcel
 SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
@@ -19,7 +20,16 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ["sku", "name", "hsn_code", "gst_rate", "price", "weight_grams", "active"]
+        fields = [
+            "sku",
+            "name",
+            "hsn_code",
+            "gst_rate",
+            "price",
+            "weight_grams",
+            "active",
+            "allows_backorder",
+        ]
         labels = {"weight_grams": "Weight (grams)", "price": "Price (₹, before GST)"}
         help_texts = {
             "hsn_code": "4, 6 or 8 digits, as on the GST rate schedule.",
@@ -58,6 +68,24 @@ class ProductForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.fulfilled_by = FulfilledBy.OWN
         return super().save(commit)
+
+
+def reason_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. invoice 4411 from the weaver"}),
+        **kwargs,
+    )
+
+
+class ReceiveStockForm(forms.Form):
+    quantity = forms.IntegerField(label="Units received", min_value=1, max_value=MAX_UNITS)
+    reason = reason_field(label="Why")
+
+
+class CountStockForm(forms.Form):
+    on_hand = forms.IntegerField(label="Units on the shelf", min_value=0, max_value=MAX_UNITS)
+    reason = reason_field(label="Why")
 
 
 class ProductFilterForm(forms.Form):
