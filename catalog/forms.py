@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from django import forms
 
+from core.csvfile import CsvUploadForm
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
 
 from .models import FulfilledBy, Product
 from .services import MAX_UNITS, REASON_MAX_LENGTH
+from .stock_csv import read_stock_csv
 
 MAX_WEIGHT_GRAMS = 1_000_000  # a tonne: couriers take far less in one parcel
 SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
@@ -86,6 +88,18 @@ class ReceiveStockForm(forms.Form):
 class CountStockForm(forms.Form):
     on_hand = forms.IntegerField(label="Units on the shelf", min_value=0, max_value=MAX_UNITS)
     reason = reason_field(label="Why")
+
+
+class StockFileForm(CsvUploadForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "One row per product: sku, units on the shelf, and a reason if you like (≤ 1 MB, "
+            "5,000 rows; comma, semicolon or tab; a header row is optional)."
+        ),
+    )
+    reason = reason_field(label="Reason for rows without one", required=False)
+    read = staticmethod(read_stock_csv)
 
 
 class ProductFilterForm(forms.Form):

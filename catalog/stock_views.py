@@ -1,19 +1,23 @@
 """Stock actions of CATALOG › Products, for Owner and Staff (catalog.manage_stock): receive units
-and count the shelf on the product page. Each POST checks the form, calls one service (which
-checks role and product again) and returns to the page with a message."""
+and count the shelf on the product page, set many counts from a CSV file on the product list.
+Each POST checks the form, calls one service (which checks role and product again) and returns
+to the page with a message or, for the file, a report of every row."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.views import View
+from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from core.bulk import keep_report
 from core.exceptions import ActionRefused
 from core.panel import PanelPermissionMixin
 from core.permissions import MANAGE_STOCK
 
 from . import services
-from .forms import CountStockForm, ReceiveStockForm
+from .forms import CountStockForm, ReceiveStockForm, StockFileForm
 from .models import Product
+from .stock_csv import count_stock_lines
 
 
 def form_problems(form) -> str:
@@ -71,3 +75,22 @@ class StockCountView(StockActionView):
         )
         change = f"{movement.quantity:+d}" if movement.quantity else "no change"
         return f"Counted: {movement.on_hand_after} of {product.sku} on hand ({change})."
+
+
+class StockUploadView(PanelPermissionMixin, FormView):
+    """Set the stock of many products from a CSV file; every row gets a result line."""
+
+    permission_required = MANAGE_STOCK
+    form_class = StockFileForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        report = count_stock_lines(
+            form.lines, user=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        keep_report(self.request, report)
+        return redirect("catalog:product-list")
+
+    def form_invalid(self, form):
+        messages.error(self.request, f"Stock file not read: {form_problems(form)}")
+        return redirect("catalog:product-list")

@@ -13,5 +13,6 @@ urlpatterns = [
         "products/<int:pk>/receive/", stock_views.StockReceiveView.as_view(), name="stock-receive"
     ),
     path("products/<int:pk>/count/", stock_views.StockCountView.as_view(), name="stock-count"),
+    path("products/stock-file/", stock_views.StockUploadView.as_view(), name="stock-upload"),
     path("discounts/", views.DiscountReportView.as_view(), name="discounts"),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from core.bulk import pop_report
 from core.panel import FormMessagesMixin, PanelListView, PanelPermissionMixin
 from core.permissions import CONFIGURE, MANAGE_STOCK, VIEW_PRODUCT, VIEW_PURCHASE
 from purchases.models import Item
@@ -15,6 +16,7 @@ from .forms import (
     ProductFilterForm,
     ProductForm,
     ReceiveStockForm,
+    StockFileForm,
 )
 from .models import Product, StockMovement
 from .reports import discount_totals, discounted_items
@@ -37,6 +39,8 @@ class ProductListView(PanelListView):
             filter_form=self.filter_form,
             can_edit=self.request.user.has_perm(CONFIGURE),
             can_manage_stock=self.request.user.has_perm(MANAGE_STOCK),
+            stock_file_form=StockFileForm(),
+            report=pop_report(self.request),
             **kwargs,
         )
 

@@ -47,6 +47,17 @@ def dialect_of(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
+def delimiter_of(text: str) -> str:
+    """The dialect's delimiter; when the rows do not agree (a reason column only on some rows),
+    the one of comma, semicolon and tab that the first row holds most of."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        most = max(DELIMITERS, key=first.count)
+        return most if first.count(most) else ","
+
+
 def looks_like_formula(cell: str) -> bool:
     return cell.startswith(FORMULA_PREFIXES)
 
