@@ -72,22 +72,23 @@ class ProductForm(forms.ModelForm):
         return super().save(commit)
 
 
-def reason_field(**kwargs) -> forms.CharField:
+def reason_field(example: str, **kwargs) -> forms.CharField:
+    """Why stock changes, as a StockMovement keeps it."""
     return forms.CharField(
         max_length=REASON_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. invoice 4411 from the weaver"}),
+        widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}"}),
         **kwargs,
     )
 
 
 class ReceiveStockForm(forms.Form):
     quantity = forms.IntegerField(label="Units received", min_value=1, max_value=MAX_UNITS)
-    reason = reason_field(label="Why")
+    reason = reason_field("invoice 4411 from the weaver", label="Why")
 
 
 class CountStockForm(forms.Form):
     on_hand = forms.IntegerField(label="Units on the shelf", min_value=0, max_value=MAX_UNITS)
-    reason = reason_field(label="Why")
+    reason = reason_field("stock take, two torn", label="Why")
 
 
 class StockFileForm(CsvUploadForm):
@@ -98,7 +99,7 @@ class StockFileForm(CsvUploadForm):
             "5,000 rows; comma, semicolon or tab; a header row is optional)."
         ),
     )
-    reason = reason_field(label="Reason for rows without one", required=False)
+    reason = reason_field("March stock take", label="Reason for rows without one", required=False)
     read = staticmethod(read_stock_csv)
 
 
