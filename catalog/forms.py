@@ -7,8 +7,11 @@ from decimal import Decimal
 from django import forms
 
 from core.panel import DAY_OUT_OF_RANGE, day_in_range
+from core.tables import TableUploadForm
 
 from .models import FulfilledBy, Product
+from .services import MAX_UNITS, REASON_MAX_LENGTH
+from .stock_csv import read_stock_csv
 
 MAX_WEIGHT_GRAMS = 1_000_000  # a tonne: couriers take far less in one parcel
 SKU_RE = re.compile(r"[A-Z0-9][A-Z0-9_./-]*")
@@ -19,7 +22,16 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ["sku", "name", "hsn_code", "gst_rate", "price", "weight_grams", "active"]
+        fields = [
+            "sku",
+            "name",
+            "hsn_code",
+            "gst_rate",
+            "price",
+            "weight_grams",
+            "active",
+            "allows_backorder",
+        ]
         labels = {"weight_grams": "Weight (grams)", "price": "Price (₹, before GST)"}
         help_texts = {
             "hsn_code": "4, 6 or 8 digits, as on the GST rate schedule.",
@@ -58,6 +70,37 @@ class ProductForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.fulfilled_by = FulfilledBy.OWN
         return super().save(commit)
+
+
+def reason_field(example: str, **kwargs) -> forms.CharField:
+    """Why stock changes, as a StockMovement keeps it."""
+    return forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}"}),
+        **kwargs,
+    )
+
+
+class ReceiveStockForm(forms.Form):
+    quantity = forms.IntegerField(label="Units received", min_value=1, max_value=MAX_UNITS)
+    reason = reason_field("invoice 4411 from the weaver", label="Why")
+
+
+class CountStockForm(forms.Form):
+    on_hand = forms.IntegerField(label="Units on the shelf", min_value=0, max_value=MAX_UNITS)
+    reason = reason_field("stock take, two torn", label="Why")
+
+
+class StockFileForm(TableUploadForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "One row per product: sku, units on the shelf, and a reason if you like (≤ 1 MB, "
+            "5,000 rows; comma, semicolon or tab; a header row is optional)."
+        ),
+    )
+    reason = reason_field("March stock take", label="Reason for rows without one", required=False)
+    read = staticmethod(read_stock_csv)
 
 
 class ProductFilterForm(forms.Form):

@@ -128,6 +128,16 @@ class StockMovementKind(models.TextChoices):
     COUNTED = "counted", "Counted"
 
 
+class StockMovementQuerySet(models.QuerySet):
+    def latest_of(self, product: Product, limit: int):
+        """The product's latest movements, newest first, with who made them."""
+        return (
+            self.filter(product=product)
+            .select_related("user")
+            .order_by("-created_at", "-id")[:limit]
+        )
+
+
 class StockMovement(models.Model):
     """Stock of an own product changed by hand: units received, or the shelf counted anew. What
     purchases commit, release and ship follows from them and is not written here."""
@@ -143,6 +153,8 @@ class StockMovement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StockMovementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,15 +5,24 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from core.bulk import pop_report
 from core.panel import FormMessagesMixin, PanelListView, PanelPermissionMixin
-from core.permissions import CONFIGURE, VIEW_PRODUCT, VIEW_PURCHASE
+from core.permissions import CONFIGURE, MANAGE_STOCK, VIEW_PRODUCT, VIEW_PURCHASE
 from purchases.models import Item
 
-from .forms import DateRangeForm, ProductFilterForm, ProductForm
-from .models import Product
+from .forms import (
+    CountStockForm,
+    DateRangeForm,
+    ProductFilterForm,
+    ProductForm,
+    ReceiveStockForm,
+    StockFileForm,
+)
+from .models import Product, StockMovement
 from .reports import discount_totals, discounted_items
 
 RECENT_SALES = 10
+LATEST_MOVEMENTS = 20
 
 
 class ProductListView(PanelListView):
@@ -27,7 +36,12 @@ class ProductListView(PanelListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filter_form=self.filter_form, can_edit=self.request.user.has_perm(CONFIGURE), **kwargs
+            filter_form=self.filter_form,
+            can_edit=self.request.user.has_perm(CONFIGURE),
+            can_manage_stock=self.request.user.has_perm(MANAGE_STOCK),
+            stock_file_form=StockFileForm(),
+            report=pop_report(self.request),
+            **kwargs,
         )
 
 
@@ -41,6 +55,14 @@ class ProductDetailView(PanelPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.object.name
         context["can_edit"] = self.object.is_own() and self.request.user.has_perm(CONFIGURE)
+        context["can_manage_stock"] = self.object.is_own() and self.request.user.has_perm(
+            MANAGE_STOCK
+        )
+        context["receive_form"] = ReceiveStockForm(auto_id="receive-%s")
+        context["count_form"] = CountStockForm(
+            auto_id="count-%s", initial={"on_hand": self.object.on_hand}
+        )
+        context["movements"] = StockMovement.objects.latest_of(self.object, LATEST_MOVEMENTS)
         context["recent_sales"] = (
             Item.objects.filter(product=self.object)
             .select_related("purchase")

@@ -26,6 +26,8 @@ VIEW_STORE_PROFILE = "configuration.view_storeprofile"
 VIEW_PARTNER_FEED = "partners.view_partnerfeedsettings"
 VIEW_REJECTED_EVENTS = "partners.view_rejectedpartnerevent"
 VIEW_PRINT_JOBS = "printing.view_printjob"
+VIEW_CHANNELS = "channels.view_saleschannel"
+VIEW_REFUSED_ORDERS = "channels.view_refusedorder"
 
 OWNER, STAFF, VIEWER = "Owner", "Staff", "Viewer"
 
@@ -38,6 +40,7 @@ PANEL_APPS = [
     "shipments",
     "partners",
     "printing",
+    "channels",
 ]
 VIEW_ONLY = "view"  # every view_* permission of the panel apps
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import tablib
+from django import forms
 from openpyxl import load_workbook
 from tablib.exceptions import InvalidDimensions
 
 MB = 1024 * 1024
 MAX_ROWS = 5000
+DELIMITERS = ",;\t"
+# A cell starting with one of these is run by a spreadsheet as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # An .xlsx is a zip: a small file can unpack to gigabytes. A 5,000-row sheet is about 10 MB.
 MAX_UNPACKED_BYTES = 50 * MB
@@ -66,9 +69,20 @@ def csv_text(raw: bytes) -> str:
 def csv_dialect(text: str) -> type[csv.Dialect]:
     """Commas, semicolons (a spreadsheet in a comma-decimal locale) or tabs, as the file has."""
     try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        return csv.Sniffer().sniff(text[:4096], delimiters=DELIMITERS)
     except csv.Error:
         return csv.excel
+
+
+def delimiter_of(text: str) -> str:
+    """The dialect's delimiter; when the rows do not agree (a column only some rows fill), the
+    one of comma, semicolon and tab that the first row holds most of."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        most = max(DELIMITERS, key=first.count)
+        return most if first.count(most) else ","
 
 
 def looks_like_formula(cell: str) -> bool:
@@ -200,3 +214,23 @@ def cell_text(value) -> str:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return str(value).strip()
+
+
+class TableUploadForm(forms.Form):
+    """One uploaded file, refused as a whole when it cannot be read; `read` (each form's own)
+    turns its bytes into lines, which are `form.lines` afterwards."""
+
+    max_bytes = MB
+    file = forms.FileField(label="CSV file")
+
+    @staticmethod
+    def read(raw: bytes) -> list:
+        raise NotImplementedError
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.lines = self.read(read_upload(upload, self.max_bytes))
+        except FileUnreadable as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return upload

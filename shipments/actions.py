@@ -2,7 +2,7 @@
 Fulfill Shipments it belongs to, the service it calls and what it says when it is done.
 
 Fulfill Shipments runs an action on one row (`?only=<id>`) or on the ticked rows, each row in its
-own transaction and each reported (shipments.bulk). The purchase page runs the purchase's own
+own transaction and each reported (core.bulk). The purchase page runs the purchase's own
 transitions (approve or deny the fraud check, issue the invoice) on one purchase; its buttons
 are drawn from those transitions' `custom` labels, which also title the reports here.
 """
@@ -13,13 +13,13 @@ from functools import partial
 
 from django.urls import reverse
 
+from core.bulk import BulkReport, run_bulk
 from core.exceptions import InvalidInput
 from purchases import services as purchase_services
 from purchases.models import Purchase
 from purchases.transitions import transition_text
 
 from . import services
-from .bulk import BulkReport, run_bulk
 from .handover import shipment_hand_over_in_batch
 from .models import Shipment
 from .queue import STEPS_BY_SLUG, Step

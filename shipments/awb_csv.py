@@ -1,7 +1,8 @@
 """Recording AWBs from a CSV file: `purchase or shipment reference, agent code, AWB` per line.
 
-Parsing never trusts the file: size, encoding, columns and cells are checked, and every line gets a
-result of its own when the rows are applied.
+Parsing never trusts the file: size, encoding and formula cells are checked as for every upload
+(core/tables.py), then the columns, and every line gets a result of its own when the rows are
+applied.
 """
 
 import csv
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from core.bulk import BulkReport, run_bulk
 from core.exceptions import InvalidInput, NotFound
 from core.tables import (
     MAX_ROWS,
@@ -24,7 +26,6 @@ from core.tables import (
     looks_like_formula,
 )
 
-from .bulk import BulkReport, run_bulk
 from .models import Shipment, ShipmentStatus
 from .services import normalise_awb, shipment_record_awb
 

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.india import normalise_mobile, validate_mobile
-from core.tables import FileUnreadable, read_upload
+from core.tables import TableUploadForm
 
-from .awb_csv import MAX_BYTES, read_awb_csv
+from .awb_csv import read_awb_csv
 from .models import ShippingAgent
 from .services import AWB_TYPED_MAX_LENGTH
 
@@ -16,19 +16,12 @@ class AgentChoiceField(forms.ModelChoiceField):
         return agent.name if agent.collects_cod else f"{agent.name} (prepaid only)"
 
 
-class AwbCsvForm(forms.Form):
+class AwbCsvForm(TableUploadForm):
     file = forms.FileField(
         label="CSV file",
         help_text="One line per parcel: purchase or shipment reference, agent code, AWB (≤ 1 MB).",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.lines = read_awb_csv(read_upload(upload, MAX_BYTES))
-        except FileUnreadable as problem:
-            raise ValidationError(str(problem)) from None
-        return upload
+    read = staticmethod(read_awb_csv)
 
 
 class SplitShipmentForm(forms.Form):

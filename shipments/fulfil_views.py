@@ -17,6 +17,7 @@ from django.utils.html import format_html_join
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.bulk import keep_report, pop_report
 from core.exceptions import ActionRefused
 from core.html import QueueOptions, queue_rows
 from core.panel import MAX_ID, page_of, print_url, safe_next
@@ -26,7 +27,6 @@ from purchases.models import Purchase
 from . import services
 from .actions import ACTIONS, run_on_rows
 from .awb_csv import record_awb_lines
-from .bulk import keep_report, pop_report
 from .forms import AwbCsvForm, SplitShipmentForm
 from .models import Shipment, ShipmentItem, ShippingAgent
 from .queue import STEPS, step_counts, step_for

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from core.bulk import pop_report
 from core.exceptions import ActionRefused, InvalidInput
 from core.panel import page_of, print_url, safe_next
 from core.permissions import FULFIL, PRINT, VIEW_SHIPMENT
 from purchases.models import AuditEntry
 
 from . import services
-from .bulk import pop_report
 from .filters import ShipmentFilter
 from .forms import ChangeAgentForm, RecordAwbForm
 from .handover import shipment_hand_over_in_batch

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import ensure_roles
 from catalog.models import FulfilledBy, Product
+from channels.models import ChannelKind, RefusedOrder, SalesChannel
 from configuration.models import StoreProfile
 from core.india import GstState
 from core.permissions import OWNER, STAFF, VIEWER
@@ -75,6 +76,35 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = Decimal("899.00")
     weight_grams = 700
     fulfilled_by = FulfilledBy.OWN
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    """An active sales channel with its own new secret."""
+
+    class Meta:
+        model = SalesChannel
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Storefront {n}")
+    code = factory.Sequence(lambda n: f"store-{n}")
+    kind = ChannelKind.STOREFRONT
+
+
+class RefusedOrderFactory(factory.django.DjangoModelFactory):
+    """An order a channel sent that was refused for an unknown SKU."""
+
+    class Meta:
+        model = RefusedOrder
+
+    channel = factory.SubFactory(ChannelFactory)
+    received_via = "api"
+    code = "unknown_sku"
+    detail = "The order was refused: 1 problem."
+    problems = factory.LazyFunction(
+        lambda: [{"field": "lines.0.sku", "code": "unknown_sku", "message": "No product KH-X."}]
+    )
+    external_reference = factory.Sequence(lambda n: f"SF-{1000 + n}")
+    payload = '{"reference": "SF-1000", "lines": [{"sku": "KH-X"}]}'
 
 
 class ShippingAgentFactory(factory.django.DjangoModelFactory):

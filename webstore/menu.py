@@ -47,6 +47,8 @@ MENUS = [
             MenuEntry("Shipping Agents", "configuration:agent-list"),
             MenuEntry("Partner Feed", "partners:settings"),
             MenuEntry("Rejected Partner Events", "partners:rejected-list"),
+            MenuEntry("Sales Channels", "channels:channel-list"),
+            MenuEntry("Refused Orders", "channels:refused-list"),
         ],
     ),
     Menu(

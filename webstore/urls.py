@@ -28,6 +28,7 @@ urlpatterns = [
     path("shipments/", include("shipments.urls")),
     path("printing/", include("printing.urls")),
     path("partners/", include("partners.urls")),
+    path("channels/", include("channels.urls")),
     path("catalog/", include("catalog.urls")),
     path("customers/", include("customers.urls")),
     path("configuration/", include("configuration.urls")),

@@ -23,6 +23,8 @@ ENTRY_DESCRIPTIONS = {
     "Shipping Agents": "Couriers, their tracking links, AWB formats and cash on delivery.",
     "Partner Feed": "How Infibeam reports the fulfilment of its products.",
     "Rejected Partner Events": "Partner reports that could not be applied, and why.",
+    "Sales Channels": "Where orders come from: the storefront, phone, marketplaces; their secrets.",
+    "Refused Orders": "Orders and payment events a channel sent that were refused, and why.",
     "Users and Roles": "Who may use the panel, and as Owner, Staff or Viewer.",
     "Change Password": "Change the password you log in with.",
 }

@@ -230,6 +230,7 @@ SNAPSHOT_APPS = (
     "shipments",
     "printing",
     "partners",
+    "channels",
     "catalog",
     "configuration",
     "customers",

@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.messages import constants as message_levels
 from hypothesis import strategies as st
 
+from core.bulk import REPORT_KEY
+
 NASTY = [
     "",
     " ",
@@ -234,7 +236,7 @@ def forms_of(page_url: str, html: str) -> list[Form]:
     return parser.forms
 
 
-BULK_REPORT = "shipments.bulk_report"
+BULK_REPORT = REPORT_KEY
 
 
 def forget_last_report(client) -> None:

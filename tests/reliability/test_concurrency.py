@@ -9,6 +9,7 @@ thread that did not win must have been told why (an ActionRefused, never a raw d
 import pytest
 from django.core import mail
 
+from catalog import services as stock_services
 from core.exceptions import InvalidInput, TransitionNotAllowed
 from core.journal import DatabaseJournal
 from purchases import services as purchase_services
@@ -387,3 +388,31 @@ def test_distinct_partner_events_never_count_more_than_was_bought(people):
     assert len(applied) == 5 and item.handed_over_quantity == 5
     assert all(v.reason == "excess_quantity" for v in verdicts if v.result != "applied")
     assert purchase.status == PurchaseStatus.COMPLETE
+
+
+def test_stock_received_and_counted_at_once_loses_no_unit(people):
+    owner, staff = people
+    product = factories.ProductFactory(on_hand=10)
+
+    def change(i: int):
+        if i == THREADS - 1:  # one count among the receipts: it sets on hand, whenever it runs
+            return stock_services.stock_count(
+                product_id=product.pk, user=owner, on_hand=100, reason="stock take"
+            )
+        return stock_services.stock_receive(
+            product_id=product.pk, user=staff, quantity=1, reason=f"parcel {i}"
+        )
+
+    outcomes = hammer(change)
+    product.refresh_from_db()
+    movements = list(product.stock_movements.order_by("id"))
+    # Replayed in the order they committed, the movements tell on hand step by step.
+    replayed = 10
+    for movement in movements:
+        replayed += movement.quantity
+        assert movement.on_hand_after == replayed
+    counted_at = next(n for n, m in enumerate(movements) if m.kind == "counted")
+    broke = int(product.on_hand != replayed) + int(len(movements) != THREADS)
+    check_aftermath("stock: 23 receipts and a count at once", outcomes, broke=broke)
+    assert len(movements) == THREADS and all(o.succeeded for o in outcomes)
+    assert product.on_hand == 100 + (THREADS - 1 - counted_at)

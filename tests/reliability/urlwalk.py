@@ -191,6 +191,8 @@ class Dataset:
         )
         self.batch = HandoverBatch.objects.create(agent=self.agent, opened_by=self.owner)
         self.confirmed = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED, own=1)
+        self.channel = factories.ChannelFactory()  # its secret must not show to Staff or a Viewer
+        factories.RefusedOrderFactory(channel=self.channel)
         self._partner_secret()
         self._print_job()
         self.preferred = {

@@ -3,9 +3,9 @@
 import pytest
 from django.db import DatabaseError
 
+from core.bulk import DONE, FAILED, REFUSED, BulkReport, run_bulk
 from core.exceptions import InvalidInput
 from customers.models import Customer
-from shipments.bulk import DONE, FAILED, REFUSED, BulkReport, run_bulk
 from tests import factories
 
 pytestmark = pytest.mark.django_db
