@@ -200,3 +200,18 @@ class PurchaseOut(Schema):
     amount: Decimal
     placed_at: dt.datetime
     shipments: list[ShipmentOut]
+
+
+class OrderAnswer(Schema):
+    """`POST /api/v1/purchases/`: 201 with the new purchase, 200 with the one its reference made."""
+
+    created: bool = Field(description="false: this reference was placed before; nothing new.")
+    purchase: PurchaseOut
+
+
+class PaymentAnswer(Schema):
+    """`POST /api/v1/purchases/<reference>/payments/`: what became of the event."""
+
+    result: Literal["applied", "duplicate", "waiting"]
+    outcome: str = Field(description="In words: what the event did (or why it changed nothing).")
+    purchase: PurchaseOut | None = Field(None, description="Only when applied.")

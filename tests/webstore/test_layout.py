@@ -18,6 +18,7 @@ PACKAGES = [
     "shipments",
     "printing",
     "partners",
+    "channels",
     "demo",
 ]
 MAX_FILE_LINES = 400
