@@ -22,9 +22,9 @@ class ChannelClient:
     """A channel's developer's client: every request signed with `secret` under `code`, unless
     a test takes a header away or changes it."""
 
-    def __init__(self, code: str, secret: str):
+    def __init__(self, code: str, secret: str, *, raise_request_exception: bool = False):
         self.code, self.secret = code, secret
-        self.client = Client(raise_request_exception=False)
+        self.client = Client(raise_request_exception=raise_request_exception)
 
     def headers(self, body: bytes, timestamp: int | None = None, **extra) -> dict:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
@@ -39,8 +39,12 @@ class ChannelClient:
     def post(self, path: str, data, *, key: str | None = "key-1", timestamp=None, **headers):
         body = body_of(data)
         sent = self.headers(body, timestamp, **{"Idempotency-Key": key, **headers})
+        return self.send(path, body, sent)
+
+    def send(self, path: str, body: bytes, headers: dict):
+        """POST exactly these bytes with exactly these headers."""
         return self.client.generic(
-            "POST", path, body, content_type="application/json", headers=sent
+            "POST", path, body, content_type="application/json", headers=headers
         )
 
     def get(self, path: str, *, timestamp=None, **headers):

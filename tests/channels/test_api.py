@@ -185,6 +185,7 @@ def test_a_body_refused_by_its_schema_does_not_spend_its_key(web, bedsheet):
         (b"\xff\xfe{}", "invalid start byte"),
         (b'{"amount_charged": NaN}', "NaN is not JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"amount_charged": ' + b"9" * 5000 + b"}", "Exceeds the limit (4300 digits)"),
     ],
 )
 def test_a_body_that_is_not_json_is_an_invalid_order(web, bedsheet, body, message):
