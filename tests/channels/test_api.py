@@ -399,6 +399,14 @@ def test_where_is_my_order_shows_its_state_shipments_awbs_and_tracking_links(web
     assert shipment["handed_over_at"] is not None
 
 
+def test_times_are_told_in_the_stores_time_whatever_offset_they_came_with(web, bedsheet):
+    created = web.post(ORDERS, order_data(placed_at="2026-12-01T04:45:00Z"))
+    looked_up = web.get(f"{ORDERS}SF-1001")
+
+    assert created.json()["purchase"]["placed_at"] == "2026-12-01T10:15:00+05:30"
+    assert looked_up.json()["placed_at"] == "2026-12-01T10:15:00+05:30"
+
+
 def test_another_channels_order_or_an_unknown_reference_is_not_found(web, channel):
     other = factories.purchase_with_items(external_reference="SF-1001")
     other.channel = type(channel).objects.create(name="Phone", code="phone", kind="phone")
