@@ -6,6 +6,7 @@ recorded here, and nothing else of it is stored.
 
 import json
 import re
+from collections.abc import Callable
 
 from purchases.models import Purchase
 
@@ -25,15 +26,9 @@ def purchase_request_receive(
 ) -> Answer:
     """Place the order once per key (intake.order_receive), or answer what the key answered."""
     payload = _text_of(body)
-    try:
-        return answer_once(
-            channel=channel,
-            key=key,
-            body=body,
-            act=lambda: order_receive(channel=channel, order=order, payload=payload),
-        )
-    except OrderRefused as refusal:
-        return request_refuse(channel=channel, refusal=refusal, body=body)
+    return _once(
+        channel, key, body, lambda: order_receive(channel=channel, order=order, payload=payload)
+    )
 
 
 def payment_request_receive(
@@ -42,16 +37,21 @@ def payment_request_receive(
     """Apply the payment event once per key (payments.payment_event_receive), or answer what
     the key answered."""
     payload = _text_of(body)
-    try:
-        return answer_once(
-            channel=channel,
-            key=key,
-            body=body,
-            act=lambda: payment_event_receive(
-                channel=channel, reference=reference, event=event, payload=payload
-            ),
+
+    def act() -> Answer:
+        return payment_event_receive(
+            channel=channel, reference=reference, event=event, payload=payload
         )
-    except OrderRefused as refusal:
+
+    return _once(channel, key, body, act, reference=reference)
+
+
+def _once(
+    channel: SalesChannel, key: str, body: bytes, act: Callable[[], Answer], reference: str = ""
+) -> Answer:
+    try:
+        return answer_once(channel=channel, key=key, body=body, act=act)
+    except OrderRefused as refusal:  # the key was used for another body
         return request_refuse(channel=channel, refusal=refusal, body=body, reference=reference)
 
 

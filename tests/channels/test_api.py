@@ -335,6 +335,14 @@ def test_a_capture_before_its_order_waits_and_is_applied_when_the_order_comes(we
     assert created.json()["purchase"]["paid"] is True
 
 
+def test_a_reference_with_slashes_is_sent_in_the_path_as_it_is(web, bedsheet):
+    web.post(ORDERS, order_data(reference="SF/2026/1"), key="order-1")
+    paid = web.post(payments_url("SF/2026/1"), capture(), key="pay-1")
+
+    assert paid.status_code == 200 and paid.json()["purchase"]["reference"] == "SF/2026/1"
+    assert web.get(f"{ORDERS}SF/2026/1").json()["paid"] is True
+
+
 def test_a_payment_event_that_does_not_fit_is_refused_with_its_fields(web, bedsheet):
     web.post(ORDERS, order_data(), key="order-1")
     wrong = web.post(payments_url("SF-1001"), capture(amount="1.00"), key="pay-1")
