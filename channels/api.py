@@ -197,6 +197,7 @@ def unreadable(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 
 def _recorded(request: HttpRequest, refusal: OrderRefused) -> HttpResponse:
+    """Record a refusal of a signed request (ninja checks the signature before anything else)."""
     answer = api_services.request_refuse(
         channel=request.auth,
         refusal=refusal,
