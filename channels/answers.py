@@ -1,5 +1,7 @@
 """A purchase as a channel is told about it: its state and where its parcels are."""
 
+from django.utils import timezone
+
 from purchases.models import Purchase
 
 
@@ -15,7 +17,7 @@ def purchase_out(purchase: Purchase) -> dict:
         "payment_method": purchase.payment_method,
         "paid": purchase.paid_at is not None,
         "amount": str(purchase.grand_total),
-        "placed_at": purchase.placed_at.isoformat(),
+        "placed_at": timezone.localtime(purchase.placed_at).isoformat(),
         "shipments": [
             {
                 "reference": shipment.reference,
@@ -23,7 +25,7 @@ def purchase_out(purchase: Purchase) -> dict:
                 "awb": shipment.awb,
                 "tracking_url": shipment.tracking_url,
                 "status": shipment.status,
-                "handed_over_at": shipment.handed_over_at.isoformat()
+                "handed_over_at": timezone.localtime(shipment.handed_over_at).isoformat()
                 if shipment.handed_over_at
                 else None,
             }

@@ -3,13 +3,14 @@ document (`/api/v1/openapi.json`) are the same code. A CSV import's rows go thro
 schemas (`imports.py`). docs/orders-api.md explains each field to a channel's developer."""
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from core.india import (
@@ -24,10 +25,42 @@ from core.india import (
 MAX_LINES = 100
 REFERENCE = r"^[A-Za-z0-9._:/-]{1,100}$"
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Instants a database stores in UTC without overflowing, and that a shop's order could carry.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def _plain(value: str) -> str:
+    """No control characters (NUL, line breaks, escapes): PostgreSQL cannot store NUL, and a name
+    or SKU never holds the others."""
+    if any(unicodedata.category(character) == "Cc" for character in value):
+        raise PydanticCustomError("control_character", "No control characters (NUL, tab, newline).")
+    return value
+
+
+def _instant(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError("naive_datetime", "A time with its UTC offset, e.g. +05:30.")
+    if not EARLIEST <= value < LATEST:
+        raise PydanticCustomError("datetime_out_of_range", "A time from 2000 to 2099.")
+    return value
+
+
+def _text(max_length: int, min_length: int = 1):
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_plain),
+    ]
+
+
+Text = _text(200)
+OptionalText = _text(200, min_length=0)
+City = _text(100)
+Sku = _text(40)
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REFERENCE)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Instant = Annotated[dt.datetime, AfterValidator(_instant)]
 
 
 def _django_check(validator, code: str, message: str):
@@ -94,14 +127,14 @@ class AddressIn(Schema):
     line1: Text
     line2: OptionalText = ""
     landmark: OptionalText = ""
-    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    city: City
     state: StateCode = Field(description="GST state code, e.g. 29 (Karnataka), 27 (Maharashtra).")
     pin_code: PinCode
     mobile: Mobile
 
 
 class LineIn(Schema):
-    sku: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    sku: Sku
     quantity: int = Field(ge=1, le=10_000)
     unit_price: Money = Field(description="Before GST, in rupees.")
     discount: Money = Field(Decimal("0"), description="On the whole line, before GST.")
@@ -112,7 +145,7 @@ class OrderIn(Schema):
     """One order, as a channel sends it to `POST /api/v1/purchases/`."""
 
     reference: Reference = Field(description="The channel's own order number; unique per channel.")
-    placed_at: dt.datetime | None = Field(None, description="When it was placed (now if absent).")
+    placed_at: Instant | None = Field(None, description="When it was placed (now if absent).")
     customer: CustomerIn
     billing_address: AddressIn
     shipping_address: AddressIn | None = Field(None, description="When it differs from billing.")
@@ -121,14 +154,6 @@ class OrderIn(Schema):
     payment_method: Literal["prepaid", "cod"]
     amount_charged: Money = Field(description="The order's total: the lines and shipping.")
 
-    @model_validator(mode="after")
-    def _placed_with_zone(self) -> "OrderIn":
-        if self.placed_at is not None and self.placed_at.tzinfo is None:
-            raise PydanticCustomError(
-                "naive_datetime", "placed_at needs its UTC offset, e.g. +05:30."
-            )
-        return self
-
 
 class PaymentEventIn(Schema):
     """One payment gateway event about an order, `POST /api/v1/purchases/<reference>/payments/`."""
@@ -136,7 +161,7 @@ class PaymentEventIn(Schema):
     event_id: Reference = Field(description="Unique for ever per channel: the event's identity.")
     kind: Literal["started", "captured", "failed", "expired"]
     amount: Money = Field(description="The order's amount the event is about.")
-    occurred_at: dt.datetime
+    occurred_at: Instant = Field(description="When the gateway saw it, with its UTC offset.")
 
 
 class Problem(Schema):
@@ -175,3 +200,18 @@ class PurchaseOut(Schema):
     amount: Decimal
     placed_at: dt.datetime
     shipments: list[ShipmentOut]
+
+
+class OrderAnswer(Schema):
+    """`POST /api/v1/purchases/`: 201 with the new purchase, 200 with the one its reference made."""
+
+    created: bool = Field(description="false: this reference was placed before; nothing new.")
+    purchase: PurchaseOut
+
+
+class PaymentAnswer(Schema):
+    """`POST /api/v1/purchases/<reference>/payments/`: what became of the event."""
+
+    result: Literal["applied", "duplicate", "waiting"]
+    outcome: str = Field(description="In words: what the event did (or why it changed nothing).")
+    purchase: PurchaseOut | None = Field(None, description="Only when applied.")

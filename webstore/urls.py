@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import login
+from channels import api as orders_api
 
 from . import views
 
@@ -33,5 +34,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("configuration/", include("configuration.urls")),
     path("users/", include("accounts.urls")),
+    path("api/v1/", orders_api.urls()),
     path("back-office/", admin.site.urls),
 ]

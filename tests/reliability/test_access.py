@@ -24,8 +24,15 @@ from .urlwalk import Dataset, routes, walk
 RULES = matrix.load()
 NAMES = [route.name for route in walk()]
 PANEL_NAMES = [name for name in NAMES if not name.startswith("admin:")]
-# Signed by the partner instead (docs in partners/); the feed answers with and without its slash.
-CSRF_EXEMPT = {"partners:feed", "partners:feed-without-slash"}
+# Signed by the partner or a sales channel instead (docs/partner-feed.md, docs/orders-api.md); the
+# feed answers with and without its slash.
+CSRF_EXEMPT = {
+    "partners:feed",
+    "partners:feed-without-slash",
+    "api:purchase-create",
+    "api:purchase-payment",
+    "api:purchase-detail",
+}
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
@@ -156,7 +163,7 @@ def test_back_office_is_for_superusers_only(dataset):
 
 
 def test_every_state_change_needs_a_csrf_token(dataset):
-    """POST without a token is refused (403) everywhere but the signed partner feed."""
+    """POST without a token is refused (403) everywhere but the signed partner feed and API."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(dataset.owner)
     problems, exempt = [], set()

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the orders API's Swagger UI from our own static files, no CDN
     "core",
     "webstore",
     "accounts",
