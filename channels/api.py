@@ -139,6 +139,19 @@ def purchase_create(request: HttpRequest, order: OrderIn, idempotency_key: Idemp
 
 
 @api.post(
+    "/purchases",
+    response={(200, 201): OrderAnswer, tuple(ORDER_REFUSALS): Refusal},
+    url_name="purchase-create-without-slash",
+    include_in_schema=False,
+)
+def purchase_create_without_slash(
+    request: HttpRequest, order: OrderIn, idempotency_key: IdempotencyKey
+):
+    """The same door for clients that leave the slash out (Django cannot redirect a POST)."""
+    return purchase_create(request, order, idempotency_key)
+
+
+@api.post(
     "/purchases/{path:reference}/payments/",
     response={(200, 202): PaymentAnswer, tuple(PAYMENT_REFUSALS): Refusal},
     url_name="purchase-payment",

@@ -78,6 +78,13 @@ def test_an_order_is_created_once_and_its_reference_again_is_the_same_purchase(w
     assert bedsheet.committed == 2
 
 
+def test_an_order_sent_without_the_trailing_slash_is_taken_all_the_same(web, bedsheet):
+    response = web.post(ORDERS.rstrip("/"), order_data(), key="order-no-slash")
+
+    assert response.status_code == 201
+    assert response.json()["purchase"]["number"] == Purchase.objects.get().number
+
+
 def test_the_same_key_and_body_get_the_first_answer_again_exactly(web, bedsheet):
     first = web.post(ORDERS, order_data(), key="order-1")
     web.post(payments_url("SF-1001"), capture(), key="pay-1")  # it moves on meanwhile

@@ -30,6 +30,7 @@ CSRF_EXEMPT = {
     "partners:feed",
     "partners:feed-without-slash",
     "api:purchase-create",
+    "api:purchase-create-without-slash",
     "api:purchase-payment",
     "api:purchase-detail",
 }
