@@ -63,9 +63,8 @@ def _placed(channel: SalesChannel, reference: str) -> Purchase | None:
 def _place(channel: SalesChannel, order: OrderIn) -> Purchase:
     if not channel.active:
         raise OrderRefused("channel_disabled", f"The channel {channel} is disabled.", (), 403)
-    products = _products_of(order)
-    lines = _checked_lines(order, products)
-    locked = lock_products({product.pk for product in products.values()})
+    lines = _checked_lines(order)
+    locked = lock_products({line.product.pk for line in lines})
     lines = [replace(line, product=locked[line.product.pk]) for line in lines]
     _refuse_short_stock(order, lines)
     billing = _address(order.billing_address)
@@ -94,43 +93,25 @@ def _place(channel: SalesChannel, order: OrderIn) -> Purchase:
     return purchase
 
 
-def _products_of(order: OrderIn) -> dict[str, Product]:
-    """The order's products by SKU; every SKU unknown or not on sale is a problem."""
+def _checked_lines(order: OrderIn) -> list[OrderLine]:
+    """The order's lines, every SKU known and on sale, each line adding up to its total and all
+    of them (with shipping) to what was charged. Every problem is found before any is answered,
+    each with the amount or reason that would have been right."""
     skus = {line.sku for line in order.lines}
     products = {product.sku: product for product in Product.objects.filter(sku__in=skus)}
-    problems = [
-        problem(f"lines.{n}.sku", "unknown_sku", f"No product has the SKU {line.sku}.")
-        if line.sku not in products
-        else problem(f"lines.{n}.sku", "not_on_sale", f"{line.sku} is not on sale.")
-        for n, line in enumerate(order.lines)
-        if line.sku not in products or not products[line.sku].active
-    ]
-    if problems:
-        raise OrderRefused("invalid_order", "Some lines name products not on sale.", problems)
-    return products
-
-
-def _checked_lines(order: OrderIn, products: dict[str, Product]) -> list[OrderLine]:
-    """The order's lines, each adding up to its total, and all of them (with shipping) to what
-    was charged; every difference is a problem that says the expected amount."""
     lines, problems = [], []
     for n, line in enumerate(order.lines):
-        ordered = OrderLine(products[line.sku], line.quantity, line.unit_price, line.discount)
-        expected = ordered.taxable + ordered.tax
-        if line.discount > line.unit_price * line.quantity:
+        product = products.get(line.sku)
+        if product is None:
             problems.append(
-                problem(f"lines.{n}.discount", "discount_too_large", "More than the line's price.")
+                problem(f"lines.{n}.sku", "unknown_sku", f"No product has the SKU {line.sku}.")
             )
-        elif line.total != expected:
-            problems.append(
-                problem(
-                    f"lines.{n}.total",
-                    "line_total_mismatch",
-                    f"{line.quantity} × {line.unit_price} less {line.discount} with "
-                    f"{ordered.product.gst_rate}% GST is {expected}, not {line.total}.",
-                )
-            )
-        lines.append(ordered)
+        elif not product.active:
+            problems.append(problem(f"lines.{n}.sku", "not_on_sale", f"{line.sku} is not on sale."))
+        else:
+            ordered = OrderLine(product, line.quantity, line.unit_price, line.discount)
+            problems += _line_problems(n, line, ordered)
+            lines.append(ordered)
     if not problems:
         charged = totals_of(lines, order.shipping_charge).grand_total
         if charged != order.amount_charged:
@@ -142,8 +123,24 @@ def _checked_lines(order: OrderIn, products: dict[str, Product]) -> list[OrderLi
                 )
             )
     if problems:
-        raise OrderRefused("invalid_order", "The order's amounts do not add up.", problems)
+        raise OrderRefused("invalid_order", "The order cannot be placed as it is.", problems)
     return lines
+
+
+def _line_problems(n: int, line, ordered: OrderLine) -> list[dict]:
+    if line.discount > line.unit_price * line.quantity:
+        return [problem(f"lines.{n}.discount", "discount_too_large", "More than the line's price.")]
+    expected = ordered.taxable + ordered.tax
+    if line.total == expected:
+        return []
+    return [
+        problem(
+            f"lines.{n}.total",
+            "line_total_mismatch",
+            f"{line.quantity} × {line.unit_price} less {line.discount} with "
+            f"{ordered.product.gst_rate}% GST is {expected}, not {line.total}.",
+        )
+    ]
 
 
 def _refuse_short_stock(order: OrderIn, lines: list[OrderLine]) -> None:

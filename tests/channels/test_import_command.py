@@ -65,7 +65,7 @@ def test_a_refused_order_is_printed_with_its_problems_and_the_exit_status_is_1(s
     assert out.getvalue().splitlines() == [
         f"{path} from Phone orders: 2 imported, 0 already imported, 1 refused.",
         "  SF-2003, rows 5–6:",
-        "    Some lines name products not on sale.",
+        "    The order cannot be placed as it is.",
         "    row 6, sku: No product has the SKU NO-SUCH-SKU.",
     ]
     assert err.getvalue() == ""  # not a terminal: no progress line

@@ -68,12 +68,17 @@ def test_every_problem_is_answered_at_once_and_nothing_is_stored(channel, bedshe
     lines = [
         {"sku": "NOPE", "quantity": 1, "unit_price": "10.00", "total": "11.20"},
         {"sku": "OLD-1", "quantity": 1, "unit_price": "10.00", "total": "11.20"},
+        {"sku": "KH-BED-101", "quantity": 1, "unit_price": "1249.00", "total": "1249.00"},
     ]
     answer = order_receive(channel=channel, order=order(lines=lines), payload='{"x": 1}')
 
     assert answer.http_status == 422
     fields = {(p["field"], p["code"]) for p in answer.body["problems"]}
-    assert fields == {("lines.0.sku", "unknown_sku"), ("lines.1.sku", "not_on_sale")}
+    assert fields == {
+        ("lines.0.sku", "unknown_sku"),
+        ("lines.1.sku", "not_on_sale"),
+        ("lines.2.total", "line_total_mismatch"),
+    }
     assert not Purchase.objects.exists() and not Customer.objects.exists()
     refused = RefusedOrder.objects.get()
     assert (refused.channel, refused.received_via, refused.external_reference) == (
