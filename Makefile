@@ -44,6 +44,7 @@ format: install
 bench: install system-packages
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_documents.py
+	$(PY) scripts/bench_intake.py
 
 # Rewrite the lock after changing pyproject.toml's dependencies.
 lock:
