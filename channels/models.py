@@ -73,7 +73,7 @@ class SalesChannel(models.Model):
 
 class ReceivedVia(models.TextChoices):
     API = "api", "Orders API"
-    FILE = "file", "CSV import"
+    FILE = "file", "File import"
     COMMAND = "command", "Command"
 
 

@@ -51,7 +51,7 @@ class PurchaseQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("customer", "billing_address", "shipping_address")
+        return self.select_related("customer", "billing_address", "shipping_address", "channel")
 
     # -- Manage Purchases: every read below is answered by an index, whatever the store's size --
 

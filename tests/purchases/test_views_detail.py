@@ -93,6 +93,21 @@ def test_page_shows_addresses_with_landmark_pin_and_mobile(client, viewer, shipp
     assert "Billing address" in html and "Shipping address" in html
 
 
+def test_page_says_which_channel_sent_the_order_under_what_reference_and_when_it_was_paid(
+    client, viewer
+):
+    channel = factories.ChannelFactory(name="Phone orders")
+    purchase = factories.purchase_with_items(
+        status=PurchaseStatus.CONFIRMED, channel=channel, external_reference="PH-0042"
+    )
+    Purchase.objects.filter(pk=purchase.pk).update(paid_at="2026-12-01T05:00:00Z")
+    client.force_login(viewer)
+    html = page_of(client, purchase).content.decode()
+    assert "from <span data-channel>Phone orders</span>" in html
+    assert "their order <span data-reference>PH-0042</span>" in html
+    assert "<dt>Paid</dt><dd>01 Dec 2026, 10:30 IST</dd>" in html
+
+
 def test_page_shows_payment_invoice_and_credit_note(client, viewer, shipped_mixed):
     client.force_login(viewer)
     html = page_of(client, shipped_mixed).content.decode()
