@@ -142,7 +142,7 @@ def apply_payment(step: Step, event: PaymentEvent) -> str:
             )
         if purchase.paid_at is not None or purchase.status not in NOT_PAID_YET:
             return f"No change: {purchase} is already paid."
-        rules.pay(step)
+        rules.pay(step, paid_at=event.occurred_at)
         transaction.on_commit(lambda: send_confirmation_email.enqueue(purchase_id=purchase.pk))
         return "Paid: the purchase is confirmed."
     if purchase.status not in NOT_PAID_YET:

@@ -138,10 +138,11 @@ def start_payment(step: Step) -> None:
     step.move(step.purchase, "freeze_for_payment")
 
 
-def pay(step: Step) -> None:
-    """The gateway captured the payment: the purchase is Confirmed, and paid."""
+def pay(step: Step, *, paid_at=None) -> None:
+    """The gateway captured the payment (at `paid_at`, when it says so): the purchase is
+    Confirmed, and paid."""
     step.move(step.purchase, "confirm")
-    step.purchase.paid_at = step.at
+    step.purchase.paid_at = paid_at or step.at
     step.update(step.purchase)
 
 

@@ -42,7 +42,8 @@ def test_started_then_captured_confirms_and_marks_it_paid(
 
     assert (started.http_status, captured.http_status) == (200, 200)
     purchase = Purchase.objects.get()
-    assert purchase.status == PurchaseStatus.CONFIRMED and purchase.paid_at is not None
+    assert purchase.status == PurchaseStatus.CONFIRMED
+    assert purchase.paid_at == AT + dt.timedelta(minutes=1)  # when the gateway captured it
     actions = list(purchase.audit_entries.order_by("id").values_list("action", "actor_name"))
     assert ("Payment started", "Web storefront") in actions
     assert ("Purchase confirmed", "Web storefront") in actions

@@ -108,6 +108,14 @@ def test_page_says_which_channel_sent_the_order_under_what_reference_and_when_it
     assert "<dt>Paid</dt><dd>01 Dec 2026, 10:30 IST</dd>" in html
 
 
+def test_a_lines_discount_is_shown_beside_its_price(client, viewer):
+    purchase = factories.purchase_with_items(status=PurchaseStatus.CONFIRMED)
+    purchase.items.update(discount="49.00")
+    client.force_login(viewer)
+    html = page_of(client, purchase).content.decode()
+    assert '<td class="num">−₹49.00</td>' in html
+
+
 def test_page_shows_payment_invoice_and_credit_note(client, viewer, shipped_mixed):
     client.force_login(viewer)
     html = page_of(client, shipped_mixed).content.decode()
