@@ -6,12 +6,14 @@ again, so nothing the browser sends back but the token is believed.
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView
 
 from channels.imports import ImportReport, order_file_import
 from channels.models import SalesChannel
+from channels.order_example import example_csv, example_products
 from channels.order_files import COLUMNS, MAX_BYTES, REQUIRED_COLUMNS
 from core.exceptions import ActionRefused
 from core.panel import PanelPermissionMixin
@@ -97,6 +99,20 @@ class PurchaseImportConfirmView(PanelPermissionMixin, View):
         level = messages.SUCCESS if report.new else messages.WARNING
         messages.add_message(request, level, f"{pending['name']}: {report.summary}")
         return back
+
+
+class PurchaseImportExampleView(PanelPermissionMixin, View):
+    """A file of two orders for the store's own products, to copy the columns from."""
+
+    permission_required = FULFIL
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            example_csv(example_products()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="orders-example.csv"'
+        return response
 
 
 def forget_pending(request) -> None:

@@ -12,6 +12,11 @@ urlpatterns = [
         import_views.PurchaseImportConfirmView.as_view(),
         name="purchase-import-confirm",
     ),
+    path(
+        "import/example.csv",
+        import_views.PurchaseImportExampleView.as_view(),
+        name="purchase-import-example",
+    ),
     path("<int:pk>/", purchase_views.PurchaseDetailView.as_view(), name="purchase-detail"),
     path(
         "<int:pk>/transition/",

@@ -180,3 +180,18 @@ def test_manage_purchases_offers_the_import_to_those_who_may(client, store, role
     client.force_login(request.getfixturevalue(role))
     page = client.get(reverse("purchases:purchase-list")).content.decode()
     assert ("Import purchases" in page) is shown
+
+
+def test_the_example_file_names_the_stores_products_and_imports_as_it_is(client, staff, shop):
+    client.force_login(staff)
+    example = client.get(reverse("purchases:purchase-import-example"))
+
+    assert example.status_code == 200
+    assert example["Content-Disposition"] == 'attachment; filename="orders-example.csv"'
+    raw = example.content
+    assert b"KH-BED-101" in raw and b"KH-KIT-301" in raw
+    assert b"IB-TWL-901" not in raw  # the example buys the store's own products
+    shown = preview(client, shop, raw, name="orders-example.csv")
+    assert "2 to import, 0 already imported, 0 refused." in shown.content.decode()
+    confirm(client, shown)
+    assert Purchase.objects.count() == 2
