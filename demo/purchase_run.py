@@ -54,6 +54,7 @@ class PurchaseRun:
         self.lines = []
         self.invoice = None
         self.credited = Decimal("0")  # the grand totals of its credit notes
+        self.credit_notes = []  # its credit notes, oldest first
         self.last_event = plan.placed_at
 
     def run(self) -> None:
@@ -287,12 +288,14 @@ class PurchaseRun:
             quantities=wanted,
             lines=self.lines,
             invoice=self.invoice,
+            credited_before=[note.content for note in self.credit_notes],
             store=self.b.store,
             take_number=lambda _at: self.plan.credit_note,
             reason=reason,
         )
         if note is not None:
             self.credited += note.grand_total
+            self.credit_notes.append(note)
 
     def assign(self, at, parcel: dict):
         payable = None if self.invoice is None else self.invoice.grand_total - self.credited

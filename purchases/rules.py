@@ -210,6 +210,7 @@ def cancel(
     quantities: dict[Item, int],
     lines: list[ShipmentItem],
     invoice: Invoice | None,
+    credited_before: list[dict],
     store: StoreProfile,
     take_number: NumberTaker,
     reason: str,
@@ -217,7 +218,8 @@ def cancel(
     """Cancel `quantities` (own item → units, each at most what is open). The shipments not yet
     handed over that carry them are cancelled first (their other units wait for a courier
     again); once invoiced, a credit note numbered by `take_number` gives back what was
-    cancelled (and is returned); when every unit is cancelled, so is the purchase."""
+    cancelled (and is returned; `credited_before` are the invoice's earlier notes' contents);
+    when every unit is cancelled, so is the purchase."""
     cancel_shipments_carrying(step, quantities=quantities, lines=lines, reason=reason)
     for item, quantity in quantities.items():
         item.cancel(quantity)
@@ -233,6 +235,7 @@ def cancel(
         note = issue_credit_note(
             step,
             invoice=invoice,
+            credited_before=credited_before,
             quantities=quantities,
             store=store,
             take_number=take_number,
@@ -249,19 +252,24 @@ def issue_credit_note(
     step: Step,
     *,
     invoice: Invoice,
+    credited_before: list[dict],
     quantities: dict[Item, int],
     store: StoreProfile,
     take_number: NumberTaker,
     reason: str,
 ) -> CreditNote:
-    """A credit note against `invoice` for the cancelled `quantities` (item → units)."""
+    """A credit note against `invoice` giving back `quantities` (item → units: cancelled, or
+    received back), `credited_before` being the contents of the invoice's earlier notes. The
+    shipping the customer paid is given back too once none of the goods reaches them (the items
+    as they are after this step)."""
     number = take_number(step.at)
     content = credit_note_content(
         purchase=step.purchase,
         store=store,
         invoice_content=invoice.content,
+        credited_before=credited_before,
         quantities=quantities,
-        own_items=[item for item in step.items if item.is_own()],
+        with_shipping=not any(item.reaches_customer() for item in step.items if item.is_own()),
         number=number[0],
         issued_at=step.at,
         reason=reason,

@@ -158,16 +158,25 @@ def purchase_cancel(
     if not quantities:
         raise InvalidInput(f"{purchase}: nothing left to cancel.")
     store = StoreProfile.objects.current()
+    invoice = purchase.invoices.order_by("-issued_at").first()
     rules.cancel(
         step,
         quantities=quantities,
         lines=list(ShipmentItem.objects.filter(shipment__purchase=purchase)),
-        invoice=purchase.invoices.order_by("-issued_at").first(),
+        invoice=invoice,
+        credited_before=credited_before(invoice),
         store=store,
         take_number=number_taker(DocumentKind.CREDIT_NOTE, store.credit_note_prefix),
         reason=reason,
     )
     return purchase
+
+
+def credited_before(invoice: Invoice | None) -> list[dict]:
+    """The contents of the credit notes issued against `invoice` so far, oldest first."""
+    if invoice is None:
+        return []
+    return [note.content for note in invoice.credit_notes.order_by("issued_at", "id")]
 
 
 def _validated_cancellation(own_items: dict[int, Item], wanted: dict[int, int]) -> dict[Item, int]:

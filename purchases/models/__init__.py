@@ -10,6 +10,7 @@ from .item import Item, ItemQuerySet
 from .progress import FulfilmentProgress
 from .purchase import Purchase
 from .purchase_queries import PurchaseQuerySet
+from .refunds import Refund, RefundQuerySet, RefundStatus
 from .states import (
     ASSIGNABLE_STATES,
     CANCELLABLE_STATES,
@@ -46,4 +47,7 @@ __all__ = [
     "PurchaseKind",
     "PurchaseQuerySet",
     "PurchaseStatus",
+    "Refund",
+    "RefundQuerySet",
+    "RefundStatus",
 ]

@@ -66,6 +66,14 @@ class Item(ConcurrentTransitionMixin, models.Model):
     )
     handed_over_quantity = models.PositiveIntegerField(default=0)
     cancelled_quantity = models.PositiveIntegerField(default=0)
+    rto_quantity = models.PositiveIntegerField(
+        "Returned to origin",
+        default=0,
+        help_text="Handed over, never delivered, and received back from the courier",
+    )
+    returned_quantity = models.PositiveIntegerField(
+        default=0, help_text="Delivered, then returned by the customer and received back"
+    )
     last_reported_at = models.DateTimeField(
         null=True, blank=True, help_text="Time of the newest partner report applied to this item"
     )
@@ -101,6 +109,10 @@ class Item(ConcurrentTransitionMixin, models.Model):
                     + F("cancelled_quantity")
                 ),
                 name="item_quantities_within_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_over_quantity__gte=F("rto_quantity") + F("returned_quantity")),
+                name="item_returned_within_handed_over",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ItemStatus.values), name="item_status_valid"
@@ -180,6 +192,25 @@ class Item(ConcurrentTransitionMixin, models.Model):
         """`quantity` units that are in no shipment will not be supplied."""
         self._refuse_beyond(quantity, self.unassigned_quantity, "cancel")
         self.cancelled_quantity += quantity
+
+    @property
+    def back_quantity(self) -> int:
+        """Handed over and received back, whichever way."""
+        return self.rto_quantity + self.returned_quantity
+
+    def take_back(self, quantity: int, *, to_origin: bool) -> None:
+        """`quantity` handed-over units came back to the store: returned to origin by the courier
+        (never delivered), or returned by the customer."""
+        self._refuse_beyond(quantity, self.handed_over_quantity - self.back_quantity, "take back")
+        if to_origin:
+            self.rto_quantity += quantity
+        else:
+            self.returned_quantity += quantity
+
+    def reaches_customer(self) -> bool:
+        """Some of it is, or will be, with the customer: open, or handed over and not returned
+        to origin."""
+        return self.open_quantity > 0 or self.handed_over_quantity > self.rto_quantity
 
     def _refuse_beyond(self, quantity: int, available: int, doing: str) -> None:
         if not 0 < quantity <= available:
