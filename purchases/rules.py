@@ -23,8 +23,9 @@ from customers.models import Customer
 from shipments.models import ShipmentItem
 from shipments.rules import cancel_shipments_carrying
 
+from .crediting import credit_note_content
 from .fulfilment import partner_status_of
-from .invoicing import credit_note_content, document_content
+from .invoicing import document_content
 from .models import Address, CreditNote, Invoice, Item, PartnerStatus, Purchase, PurchaseKind
 from .step import Step
 

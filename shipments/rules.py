@@ -18,7 +18,14 @@ from core.permissions import FULFIL
 from purchases.models import Item, Purchase
 from purchases.step import Step
 
-from .models import HandoverBatch, Shipment, ShipmentItem, ShipmentStatus, ShippingAgent
+from .models import (
+    DeliveryStatus,
+    HandoverBatch,
+    Shipment,
+    ShipmentItem,
+    ShipmentStatus,
+    ShippingAgent,
+)
 
 RUPEE = Decimal("1")
 
@@ -226,6 +233,9 @@ def hand_over(
     refuse_unless_ready(shipment)
     shipment.handed_over_at = step.at
     shipment.handover_batch = batch
+    # On its way until the courier's scans say more (deliveries/rules.py).
+    shipment.delivery_status = DeliveryStatus.IN_TRANSIT
+    shipment.delivery_scanned_at = step.at
     step.move(shipment, "hand_over")
     by_id = {item.pk: item for item in step.items}
     for line in lines:

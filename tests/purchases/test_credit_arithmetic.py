@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.exceptions import InvalidInput
-from purchases.invoicing import credited_line, taxes_on
+from purchases.crediting import credited_line
+from purchases.invoicing import taxes_on
 
 AMOUNTS = ("discount", "taxable_value", "cgst", "sgst", "igst", "total")
 

@@ -9,7 +9,7 @@ from core.exceptions import InvalidInput, RoleNotAllowed, TransitionNotAllowed
 from purchases import services as purchase_services
 from purchases.models import PurchaseStatus
 from shipments import services
-from shipments.models import ShipmentStatus
+from shipments.models import DeliveryStatus, ShipmentStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,11 @@ def test_whole_purchase_from_invoiced_to_complete(
         services.shipment_hand_over(shipment_id=shipment.pk, user=staff)
     invoiced.refresh_from_db()
     assert invoiced.status == PurchaseStatus.COMPLETE
+    shipment.refresh_from_db()
+    assert (shipment.delivery_status, shipment.delivery_scanned_at) == (
+        DeliveryStatus.IN_TRANSIT,
+        shipment.handed_over_at,
+    )
     assert len(mail.outbox) == 1
     assert "12345678901" in mail.outbox[0].body and agent.name in mail.outbox[0].body
     # From the store by name, on the address the mail server sends from; replies go to the store.

@@ -1,114 +1,12 @@
-"""Couriers, the shipments they carry and the handover batches the pickup person signs for."""
+"""Shipments: the parcels of a purchase, what they carry, and where they are after the handover."""
 
-import re
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.permissions import CANCEL, FULFIL
 
-
-def validate_tracking_url_template(value: str) -> None:
-    if "{awb}" not in value:
-        raise ValidationError("The tracking URL must contain {awb} where the AWB number goes.")
-    if not value.startswith(("https://", "http://")):
-        raise ValidationError("The tracking URL must start with https:// or http://.")
-
-
-def tracking_url(template: str, awb: str) -> str:
-    """The courier's tracking page of `awb`, from its URL template with {awb} in it."""
-    return template.replace("{awb}", awb)
-
-
-def validate_regex(value: str) -> None:
-    try:
-        re.compile(value)
-    except re.error as error:
-        raise ValidationError(f"Not a valid pattern: {error}.") from error
-
-
-class ShippingAgentQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-
-class ShippingAgent(models.Model):
-    """A courier the store hands parcels to."""
-
-    name = models.CharField(max_length=100)
-    code = models.CharField(max_length=20, unique=True)
-    tracking_url_template = models.CharField(
-        max_length=300,
-        validators=[validate_tracking_url_template],
-        help_text="For example https://courier.example/track?awb={awb}",
-    )
-    awb_pattern = models.CharField(
-        "AWB pattern",
-        max_length=100,
-        blank=True,
-        validators=[validate_regex],
-        help_text="A regular expression every AWB of this courier matches, e.g. [0-9]{11}",
-    )
-    collects_cod = models.BooleanField("Collects cash on delivery", default=True)
-    active = models.BooleanField(default=True)
-
-    objects = ShippingAgentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def tracking_url(self, awb: str) -> str:
-        return tracking_url(self.tracking_url_template, awb)
-
-    def awb_matches_pattern(self, awb: str) -> bool:
-        return not self.awb_pattern or re.fullmatch(self.awb_pattern, awb) is not None
-
-    def awb_rule(self) -> str:
-        """What this courier's AWBs look like, for people: '13 or 14 digits', 'SF, then 10
-        digits'; the pattern itself when it is not one of those simple kinds; '' without one."""
-        if not self.awb_pattern:
-            return ""
-        return pattern_in_words(self.awb_pattern) or f"the pattern {self.awb_pattern}"
-
-
-# One piece of a simple AWB pattern: a digit or capital-letter class, or a literal character, with
-# an optional count {n} or {m,n}.
-PATTERN_PIECE = re.compile(r"(\[0-9\]|\\d|\[A-Z\]|[A-Z0-9-])(?:\{(\d+)(?:,(\d+))?\})?")
-PIECE_NAMES = {"[0-9]": "digit", "\\d": "digit", "[A-Z]": "capital letter"}
-
-
-def pattern_in_words(pattern: str) -> str:
-    """'[0-9]{13,14}' → '13 or 14 digits'; 'E[A-Z][0-9]{9}IN' → 'E, then 1 capital letter, then
-    9 digits, then IN'; '' for anything else."""
-    pieces = list(PATTERN_PIECE.finditer(pattern))
-    if "".join(piece.group(0) for piece in pieces) != pattern or not pieces:
-        return ""
-    words, literal = [], ""
-    for piece in pieces:
-        kind, low, high = piece.groups()
-        if kind not in PIECE_NAMES and not low:
-            literal += kind
-            continue
-        if literal:
-            words.append(literal)
-            literal = ""
-        if kind not in PIECE_NAMES:  # a literal repeated, as in -{2}: say it as it is written
-            return ""
-        count = low or "1"
-        if high:
-            joiner = " or " if int(high) == int(low) + 1 else " to "
-            count = f"{low}{joiner}{high}"
-        plural = "" if count == "1" else "s"
-        words.append(f"{count} {PIECE_NAMES[kind]}{plural}")
-    if literal:
-        words.append(literal)
-    return ", then ".join(words)
+from .agent import ShippingAgent
 
 
 class ShipmentStatus(models.TextChoices):
@@ -119,6 +17,27 @@ class ShipmentStatus(models.TextChoices):
 
 
 ACTIVE_SHIPMENT_STATES = [ShipmentStatus.AGENT_ASSIGNED, ShipmentStatus.SHIPPED]
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a handed-over parcel is, as its courier's scans say (deliveries/rules.py moves it,
+    forward only)."""
+
+    IN_TRANSIT = "in_transit", "In Transit"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for Delivery"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Undelivered"
+    RTO_IN_TRANSIT = "rto_in_transit", "RTO In Transit"
+    RTO_DELIVERED = "rto_delivered", "RTO Delivered"
+    LOST = "lost", "Lost"
+
+
+RTO_STATES = [DeliveryStatus.RTO_IN_TRANSIT, DeliveryStatus.RTO_DELIVERED]
+ON_THE_WAY_STATES = [
+    DeliveryStatus.IN_TRANSIT,
+    DeliveryStatus.OUT_FOR_DELIVERY,
+    DeliveryStatus.UNDELIVERED,
+]
 
 
 class ShipmentQuerySet(models.QuerySet):
@@ -133,6 +52,22 @@ class ShipmentQuerySet(models.QuerySet):
 
     def awaiting_handover(self):
         return self.filter(status=ShipmentStatus.SHIPPED)
+
+    # -- after the handover (Manage Shipments' delivery tabs) --------------------------------
+
+    def awaiting_ndr_answer(self):
+        """Failed a delivery attempt, and nobody has said yet whether to try again or send it
+        back."""
+        return self.filter(awaits_ndr_answer=True)
+
+    def in_transit(self):
+        return self.filter(delivery_status__in=ON_THE_WAY_STATES)
+
+    def delivered(self):
+        return self.filter(delivery_status=DeliveryStatus.DELIVERED)
+
+    def returning_to_origin(self):
+        return self.filter(delivery_status__in=RTO_STATES)
 
 
 class Shipment(ConcurrentTransitionMixin, models.Model):
@@ -165,6 +100,21 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     handover_batch = models.ForeignKey(
         "HandoverBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="shipments"
     )
+    # After the handover: where the parcel is, as the courier's latest scan says.
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    delivery_scanned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the scan that set the delivery status was made"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    ndr_reason = models.CharField("Reason of the last failed delivery", max_length=200, blank=True)
+    ndr_at = models.DateTimeField(null=True, blank=True)
+    awaits_ndr_answer = models.BooleanField(default=False)
+    cod_written_off_at = models.DateTimeField(
+        null=True, blank=True, help_text="Returned to origin: its cash will never be collected"
+    )
 
     objects = ShipmentQuerySet.as_manager()
 
@@ -179,6 +129,15 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             # Manage Shipments lists newest first, whole or by courier, without sorting the table.
             models.Index(fields=["-created_at", "-id"], name="shipment_created"),
             models.Index(fields=["agent", "-created_at"], name="shipment_agent_created"),
+            # The delivery tabs: each status newest handover first; NDRs oldest first.
+            models.Index(
+                fields=["delivery_status", "-handed_over_at"], name="shipment_delivery_status"
+            ),
+            models.Index(
+                fields=["ndr_at"],
+                condition=Q(awaits_ndr_answer=True),
+                name="shipment_awaiting_ndr",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -191,6 +150,10 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(cod_amount__gte=0), name="shipment_cod_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_status__in=["", *DeliveryStatus.values]),
+                name="shipment_delivery_status_valid",
             ),
         ]
 
@@ -214,6 +177,15 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
 
     def is_awaiting_handover(self) -> bool:
         return self.status == ShipmentStatus.SHIPPED
+
+    def is_handed_over(self) -> bool:
+        return self.status == ShipmentStatus.COMPLETE
+
+    def is_delivered(self) -> bool:
+        return self.delivery_status == DeliveryStatus.DELIVERED
+
+    def is_returning_to_origin(self) -> bool:
+        return self.delivery_status in RTO_STATES
 
     @property
     def barcode_value(self) -> str:
@@ -289,25 +261,3 @@ class ShipmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.item_id} × {self.quantity}"
-
-
-class HandoverBatch(models.Model):
-    """The shipments one courier's pickup person took in one sitting; the manifest lists them."""
-
-    agent = models.ForeignKey(
-        ShippingAgent, on_delete=models.PROTECT, related_name="handover_batches"
-    )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    opened_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    pickup_person = models.CharField(max_length=100, blank=True)
-    pickup_mobile = models.CharField(max_length=10, blank=True)
-
-    class Meta:
-        ordering = ["-opened_at"]
-        verbose_name_plural = "handover batches"
-
-    def __str__(self) -> str:
-        return f"{self.agent.code} handover {self.opened_at:%Y-%m-%d %H:%M}"
