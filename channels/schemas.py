@@ -3,7 +3,6 @@ document (`/api/v1/openapi.json`) are the same code. A CSV import's rows go thro
 schemas (`imports.py`). docs/orders-api.md explains each field to a channel's developer."""
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -13,6 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from core.api_fields import Instant, text_of
 from core.india import (
     GstState,
     is_valid_gstin,
@@ -25,42 +25,12 @@ from core.india import (
 MAX_LINES = 100
 REFERENCE = r"^[A-Za-z0-9._:/-]{1,100}$"
 
-# Instants a database stores in UTC without overflowing, and that a shop's order could carry.
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
-
-
-def _plain(value: str) -> str:
-    """No control characters (NUL, line breaks, escapes): PostgreSQL cannot store NUL, and a name
-    or SKU never holds the others."""
-    if any(unicodedata.category(character) == "Cc" for character in value):
-        raise PydanticCustomError("control_character", "No control characters (NUL, tab, newline).")
-    return value
-
-
-def _instant(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise PydanticCustomError("naive_datetime", "A time with its UTC offset, e.g. +05:30.")
-    if not EARLIEST <= value < LATEST:
-        raise PydanticCustomError("datetime_out_of_range", "A time from 2000 to 2099.")
-    return value
-
-
-def _text(max_length: int, min_length: int = 1):
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_plain),
-    ]
-
-
-Text = _text(200)
-OptionalText = _text(200, min_length=0)
-City = _text(100)
-Sku = _text(40)
+Text = text_of(200)
+OptionalText = text_of(200, min_length=0)
+City = text_of(100)
+Sku = text_of(40)
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REFERENCE)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-Instant = Annotated[dt.datetime, AfterValidator(_instant)]
 
 
 def _django_check(validator, code: str, message: str):

@@ -15,6 +15,7 @@ CANCEL = "purchases.cancel_purchase"
 PRINT = "purchases.print_documents"
 CONFIGURE = "configuration.configure_store"  # store profile, couriers, products, users, secrets
 MANAGE_STOCK = "catalog.manage_stock"  # receive stock, correct counts
+REFUND = "purchases.record_refund"  # mark a refund due as paid back
 
 # What people see (Django's view_* permissions; every role holds all of them).
 VIEW_PURCHASE = "purchases.view_purchase"
@@ -41,11 +42,12 @@ PANEL_APPS = [
     "partners",
     "printing",
     "channels",
+    "deliveries",
 ]
 VIEW_ONLY = "view"  # every view_* permission of the panel apps
 
 ROLE_PERMISSIONS = {
-    OWNER: [VIEW_ONLY, FULFIL, CANCEL, PRINT, CONFIGURE, MANAGE_STOCK],
+    OWNER: [VIEW_ONLY, FULFIL, CANCEL, PRINT, CONFIGURE, MANAGE_STOCK, REFUND],
     STAFF: [VIEW_ONLY, FULFIL, PRINT, MANAGE_STOCK],
     VIEWER: [VIEW_ONLY],
 }
@@ -57,6 +59,7 @@ ACTIONS_OF = {
     PRINT: "print documents",
     CONFIGURE: "change the store's settings",
     MANAGE_STOCK: "change stock",
+    REFUND: "record refunds",
 }
 
 

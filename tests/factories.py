@@ -207,3 +207,22 @@ def purchase_with_items(*, status=PurchaseStatus.CONFIRMED, own=1, partner=0, qu
         Purchase.objects.filter(pk=purchase.pk).update(partner_status="awaiting")
         purchase.refresh_from_db()
     return purchase
+
+
+def handed_over_shipment(user, agent, *, awb: str, **purchase_kwargs):
+    """A purchase invoiced, shipped with `agent` under `awb` and handed over, through the
+    services staff use; its one shipment, fresh from the database."""
+    from purchases import services as purchase_services
+    from shipments import services as shipment_services
+
+    purchase_kwargs.setdefault("status", PurchaseStatus.FRAUD_APPROVED)
+    purchase = purchase_with_items(**purchase_kwargs)
+    purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=user)
+    shipment = shipment_services.shipment_create(
+        purchase_id=purchase.pk, user=user, agent_id=agent.pk
+    )
+    shipment_services.shipment_record_awb(shipment_id=shipment.pk, user=user, awb=awb)
+    shipment_services.shipment_record_slip_printed(shipment_id=shipment.pk, user=user)
+    shipment_services.shipment_hand_over(shipment_id=shipment.pk, user=user)
+    shipment.refresh_from_db()
+    return shipment

@@ -54,6 +54,7 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "-created_at"], name="refund_status_created")]
+        permissions = [("record_refund", "Can mark refunds as paid back")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "printing",
     "partners",
     "channels",
+    "deliveries",
 ]
 
 MIDDLEWARE = [
