@@ -30,6 +30,7 @@ urlpatterns = [
     path("printing/", include("printing.urls")),
     path("partners/", include("partners.urls")),
     path("channels/", include("channels.urls")),
+    path("deliveries/", include("deliveries.urls")),
     path("catalog/", include("catalog.urls")),
     path("customers/", include("customers.urls")),
     path("configuration/", include("configuration.urls")),
