@@ -116,6 +116,12 @@ class Product(models.Model):
             raise InvalidInput(f"{self.sku}: receive at least one unit.")
         self.on_hand += quantity
 
+    def write_off(self, quantity: int) -> None:
+        """`quantity` units on hand cannot be sold (damaged): they leave the stock."""
+        if quantity < 1:
+            raise InvalidInput(f"{self.sku}: write off at least one unit.")
+        self.on_hand -= quantity
+
     def count(self, on_hand: int) -> None:
         """The units on the shelf were counted: `on_hand` is what there is."""
         if on_hand < 0:
@@ -126,6 +132,8 @@ class Product(models.Model):
 class StockMovementKind(models.TextChoices):
     RECEIVED = "received", "Received"
     COUNTED = "counted", "Counted"
+    RETURNED = "returned", "Returned"
+    WRITTEN_OFF = "written_off", "Written off"
 
 
 class StockMovementQuerySet(models.QuerySet):
@@ -139,11 +147,12 @@ class StockMovementQuerySet(models.QuerySet):
 
 
 class StockMovement(models.Model):
-    """Stock of an own product changed by hand: units received, or the shelf counted anew. What
-    purchases commit, release and ship follows from them and is not written here."""
+    """Stock of an own product changed by hand: units received, the shelf counted anew, units
+    returned (by a courier or a customer) and damaged ones written off. What purchases commit,
+    release and ship follows from them and is not written here."""
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_movements")
-    kind = models.CharField(max_length=10, choices=StockMovementKind.choices)
+    kind = models.CharField(max_length=12, choices=StockMovementKind.choices)
     quantity = models.IntegerField(
         help_text="The change of units on hand (a count: its difference)"
     )

@@ -43,6 +43,7 @@ PANEL_APPS = [
     "printing",
     "channels",
     "deliveries",
+    "returns",
 ]
 VIEW_ONLY = "view"  # every view_* permission of the panel apps
 

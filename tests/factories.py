@@ -13,7 +13,9 @@ from configuration.models import StoreProfile
 from core.india import GstState
 from core.permissions import OWNER, STAFF, VIEWER
 from customers.models import Customer
+from purchases import services as purchase_services
 from purchases.models import Address, Item, PaymentMethod, Purchase, PurchaseKind, PurchaseStatus
+from shipments import services as shipment_services
 from shipments.models import ShippingAgent
 
 
@@ -209,14 +211,13 @@ def purchase_with_items(*, status=PurchaseStatus.CONFIRMED, own=1, partner=0, qu
     return purchase
 
 
-def handed_over_shipment(user, agent, *, awb: str, **purchase_kwargs):
+def handed_over_shipment(user, agent, *, awb: str, discount=Decimal("0"), **purchase_kwargs):
     """A purchase invoiced, shipped with `agent` under `awb` and handed over, through the
-    services staff use; its one shipment, fresh from the database."""
-    from purchases import services as purchase_services
-    from shipments import services as shipment_services
-
+    services staff use; its one shipment, fresh from the database. `discount`: on each line."""
     purchase_kwargs.setdefault("status", PurchaseStatus.FRAUD_APPROVED)
     purchase = purchase_with_items(**purchase_kwargs)
+    if discount:
+        purchase.items.update(discount=discount)
     purchase_services.purchase_issue_invoice(purchase_id=purchase.pk, user=user)
     shipment = shipment_services.shipment_create(
         purchase_id=purchase.pk, user=user, agent_id=agent.pk

@@ -20,6 +20,7 @@ PACKAGES = [
     "partners",
     "channels",
     "deliveries",
+    "returns",
     "demo",
 ]
 MAX_FILE_LINES = 400

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "partners",
     "channels",
     "deliveries",
+    "returns",
 ]
 
 MIDDLEWARE = [
