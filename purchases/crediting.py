@@ -9,7 +9,7 @@ from configuration.models import StoreProfile
 from core.exceptions import InvalidInput
 from core.india import to_paise
 
-from .invoicing import document_content, document_totals, shipping_line_of
+from .invoicing import document_content, document_totals, shipping_line_of, to_rupee
 from .models import Item, Purchase
 
 
@@ -57,13 +57,36 @@ def credit_note_content(
     if with_shipping and shipping and not already and lines:
         lines.append(shipping | {"line": max(line["line"] for line in lines) + 1})
     content["lines"] = lines
-    content.update(document_totals(lines))
+    content["rounded_to_rupee"] = _rounded(invoice_content)
+    round_off = credited_round_off(invoice_content, credited_before, lines)
+    content.update(document_totals(lines, round_off=round_off))
     content["against_invoice"] = {
         "number": invoice_content["number"],
         "issued_on": invoice_content["issued_on"],
     }
     content["reason"] = reason
     return content
+
+
+def _rounded(invoice_content: dict) -> bool:
+    # Invoices issued before the key was kept were all rounded to the rupee.
+    return invoice_content.get("rounded_to_rupee", True)
+
+
+def credited_round_off(
+    invoice_content: dict, credited_before: list[dict], lines: list[dict]
+) -> Decimal | None:
+    """For an invoice rounded to the rupee, the round-off that makes everything credited so far,
+    this note included, the rupee nearest its exact sum: each note gives back whole rupees, and
+    once all is credited the notes add up to the invoice's total. None for an exact invoice."""
+    if not _rounded(invoice_content):
+        return None
+    before = sum(
+        (Decimal(line["total"]) for note in credited_before for line in note["lines"]),
+        Decimal("0"),
+    )
+    after = before + sum((Decimal(line["total"]) for line in lines), Decimal("0"))
+    return (to_rupee(after) - after) - (to_rupee(before) - before)
 
 
 CREDITED_AMOUNTS = ("discount", "taxable_value", "cgst", "sgst", "igst")

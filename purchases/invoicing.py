@@ -8,7 +8,7 @@ number back, so the series has no gaps and no duplicates.
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -92,11 +92,14 @@ def _capitalised(words: str) -> str:
 
 
 def taxes_on(taxable: Decimal, rate: int, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
-    """(CGST, SGST, IGST) on a taxable value: half the rate each within the state, else IGST."""
+    """(CGST, SGST, IGST) on a taxable value: the tax at the rate, to the paisa, as the customer
+    was charged it (purchases.rules.OrderLine); within the state it is split in halves, CGST
+    taking the odd paisa when there is one, so the line still adds up to the charge."""
+    tax = to_paise(taxable * Decimal(rate) / 100)
     if intra_state:
-        half = to_paise(taxable * Decimal(rate) / 200)
-        return half, half, Decimal("0.00")
-    return Decimal("0.00"), Decimal("0.00"), to_paise(taxable * Decimal(rate) / 100)
+        cgst = to_paise(tax / 2)
+        return cgst, tax - cgst, Decimal("0.00")
+    return Decimal("0.00"), Decimal("0.00"), tax
 
 
 def _taxed_line(
@@ -179,7 +182,7 @@ def shipping_line(charge: Decimal, rate: int, intra_state: bool, number: int) ->
     # any, goes to the taxable value).
     exact = to_paise(charge * 100 / (100 + Decimal(rate)))
     candidates = (exact, exact - PAISE, exact + PAISE)
-    fits = [t for t in candidates if t + sum(taxes_on(t, rate, intra_state)) == charge]
+    fits = [t for t in candidates if _fits(t, rate, intra_state, charge)]
     if fits:
         taxable, taxes = fits[0], taxes_on(fits[0], rate, intra_state)
     elif intra_state:
@@ -201,6 +204,13 @@ def shipping_line(charge: Decimal, rate: int, intra_state: bool, number: int) ->
         intra_state=intra_state,
         taxes=taxes,
     )
+
+
+def _fits(taxable: Decimal, rate: int, intra_state: bool, charge: Decimal) -> bool:
+    """The taxable value and its taxes add up to the charge, CGST and SGST in equal halves (the
+    shipping line's taxable value may take the odd paisa; a product's price may not)."""
+    cgst, sgst, igst = taxes_on(taxable, rate, intra_state)
+    return taxable + cgst + sgst + igst == charge and cgst == sgst
 
 
 def place_of_supply(*, shipping_state: str, recipient_gstin: str) -> str:
@@ -225,6 +235,7 @@ def document_content(
     shipping_charge: Decimal = Decimal("0"),
     shipping_rate: int | None = None,
     as_invoiced: dict | None = None,
+    to_whole_rupees: bool = False,
 ) -> dict:
     """Every particular printed on an invoice or credit note, as plain JSON, frozen at issue.
 
@@ -232,6 +243,8 @@ def document_content(
     `shipping_charge`, what the customer paid for shipping (tax included), becomes a line taxed
     at `shipping_rate`, by default the highest rate of the goods. `as_invoiced`, for a credit
     note, is its invoice's content: its place of supply and tax heads are kept.
+    `to_whole_rupees`: the total is charged in whole rupees (cash on delivery), so the document
+    rounds it and says so; otherwise it is exactly what was charged, to the paisa.
     """
     billing, shipping = purchase.billing_address, purchase.shipping_address
     if as_invoiced is not None:
@@ -264,8 +277,14 @@ def document_content(
         "intra_state": intra_state,
         "reverse_charge": False,
         "lines": lines,
-        **document_totals(lines),
+        "rounded_to_rupee": to_whole_rupees,
+        **document_totals(lines, round_off=_round_off(lines) if to_whole_rupees else None),
     }
+
+
+def _round_off(lines: list[dict]) -> Decimal:
+    exact = sum((Decimal(line["total"]) for line in lines), Decimal("0"))
+    return to_rupee(exact) - exact
 
 
 def _supplier(store: StoreProfile) -> dict:
@@ -292,22 +311,27 @@ def _address(address) -> dict:
     }
 
 
-def document_totals(lines: list[dict]) -> dict:
-    """The document's totals: the lines' sums, and the grand total rounded to the rupee."""
+def to_rupee(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP).quantize(PAISE)
+
+
+def document_totals(lines: list[dict], *, round_off: Decimal | None = None) -> dict:
+    """The document's totals: the lines' sums, and the grand total: exactly their sum, or with
+    `round_off` added (an amount charged in whole rupees: cash collected on delivery)."""
     taxable = sum((Decimal(line["taxable_value"]) for line in lines), Decimal("0"))
     cgst = sum((Decimal(line["cgst"]) for line in lines), Decimal("0"))
     sgst = sum((Decimal(line["sgst"]) for line in lines), Decimal("0"))
     igst = sum((Decimal(line["igst"]) for line in lines), Decimal("0"))
     exact = taxable + cgst + sgst + igst
-    rounded = exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
+    rounded = exact + (round_off or Decimal("0.00"))
     return {
         "taxable_total": str(taxable),
         "cgst_total": str(cgst),
         "sgst_total": str(sgst),
         "igst_total": str(igst),
         "tax_total": str(cgst + sgst + igst),
-        "round_off": str(rounded - exact),
-        "grand_total": str(rounded),
+        "round_off": str((round_off or Decimal("0")).quantize(PAISE)),
+        "grand_total": str(rounded.quantize(PAISE)),
         "amount_in_words": amount_in_words(rounded),
     }
 

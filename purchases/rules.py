@@ -195,6 +195,8 @@ def issue_invoice(step: Step, *, store: StoreProfile, take_number: NumberTaker) 
         # Frozen with the rest: a GSTIN entered or corrected later does not change this invoice.
         recipient_gstin=purchase.customer.gstin,
         shipping_charge=purchase.shipping_charge,
+        # Cash is collected in whole rupees; a prepaid charge is invoiced to the paisa.
+        to_whole_rupees=purchase.is_cash_on_delivery(),
     )
     invoice = Invoice(purchase=purchase, **_issued(step, content, number))
     step.add(invoice)

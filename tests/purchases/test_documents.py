@@ -77,9 +77,9 @@ def test_invoice_carries_every_rule_46_particular(inter_state, store):
     # Place of supply with state name and code; reverse charge; amount in words; signature.
     assert "Place of supply 29 Karnataka" in text
     assert "Reverse charge No" in text
-    assert content["amount_in_words"] in text
+    assert content["amount_in_words"] in text.replace("- ", "-")  # "Fifty-" may end a line
     assert f"Total {'₹'}{Decimal(content['grand_total']):,.2f}" in text
-    assert "Round off" in text
+    assert "Round off" not in text  # prepaid: invoiced to the paisa of what was charged
     assert "For Kaveri Home Essentials Private Limited" in text
     assert "Authorised Signatory" in text
 
@@ -244,7 +244,7 @@ def test_credit_note_has_its_own_series_and_names_the_invoice(store, owner):
     invoice = first.invoices.get()
     assert f"Against invoice {invoice.number} dated {invoice.content['issued_on']}" in text
     assert "Reason: Damaged in store" in text
-    assert "Total credited ₹1,007.00" in text  # one unit: ₹899 + 12 % IGST, rounded
+    assert "Total credited ₹1,006.88" in text  # one unit: ₹899 + 12 % IGST, to the paisa
     assert credit_note_pdf(note_one) == credit_note_pdf(note_one)
 
 
@@ -353,7 +353,7 @@ def test_totals_amount_in_words_and_signature_are_never_split_across_pages(inter
         signed_on = [n for n, text in enumerate(pages) if "Authorised Signatory" in text]
         assert len(signed_on) == 1, count
         closing = pages[signed_on[0]]
-        assert "AMOUNT IN WORDS" in closing and "Round off" in closing, count
+        assert "AMOUNT IN WORDS" in closing and "Taxable value" in closing, count
     assert page_counts == {1, 2}  # the loop did cross onto a second page
 
 
@@ -381,7 +381,7 @@ def test_the_shipping_charge_is_a_line_taxed_at_the_rate_of_the_goods(store, sta
     )
     assert invoice.content["number"] == invoice.number
     goods = sum(Decimal(line["total"]) for line in invoice.content["lines"][:-1])
-    assert invoice.grand_total == (goods + Decimal("59.00")).quantize(Decimal("1"))
+    assert invoice.grand_total == goods + Decimal("59.00")  # prepaid: exactly what was charged
     text = text_of(invoice_pdf(invoice))
     assert "Shipping and handling" in text and "9965" in text
     assert f"Invoice no. {invoice.number}" in text
