@@ -1,6 +1,7 @@
 """Forms of the CONFIGURATION and CUSTOMIZATION pages (Owner only)."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,22 @@ class StoreProfileForm(forms.ModelForm):
     phone = forms.CharField(
         label="Mobile", max_length=16, help_text="Ten digits; +91 and spaces are removed."
     )
+    eway_bill_threshold = forms.DecimalField(
+        label="E-way bill needed from (between states), ₹",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Goods worth this much or more, tax included; empty: ₹50,000, the law's limit.",
+    )
+    eway_bill_intra_state_threshold = forms.DecimalField(
+        label="E-way bill needed from (within the state), ₹",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Your state's limit for moves within it; empty: ₹50,000.",
+    )
 
     class Meta:
         model = StoreProfile
@@ -43,6 +60,8 @@ class StoreProfileForm(forms.ModelForm):
             "pin_code",
             "phone",
             "email",
+            "eway_bill_threshold",
+            "eway_bill_intra_state_threshold",
         ]
         labels = {
             "legal_name": "Legal name (as registered for GST)",
@@ -60,6 +79,12 @@ class StoreProfileForm(forms.ModelForm):
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
 
+    def clean_eway_bill_threshold(self):
+        return _or_the_law(self.cleaned_data["eway_bill_threshold"])
+
+    def clean_eway_bill_intra_state_threshold(self):
+        return _or_the_law(self.cleaned_data["eway_bill_intra_state_threshold"])
+
     def clean(self):
         cleaned = super().clean()
         gstin, state = cleaned.get("gstin"), cleaned.get("state")
@@ -71,6 +96,13 @@ class StoreProfileForm(forms.ModelForm):
                 f"not {GstState(state).label} ({state}).",
             )
         return cleaned
+
+
+EWAY_BILL_LIMIT = Decimal("50000.00")  # CGST rule 138(1)
+
+
+def _or_the_law(limit: Decimal | None) -> Decimal:
+    return EWAY_BILL_LIMIT if limit is None else limit
 
 
 class DocumentPrefixesForm(forms.ModelForm):
@@ -121,7 +153,15 @@ class DocumentPrefixesForm(forms.ModelForm):
 class ShippingAgentForm(forms.ModelForm):
     class Meta:
         model = ShippingAgent
-        fields = ["name", "code", "tracking_url_template", "awb_pattern", "collects_cod", "active"]
+        fields = [
+            "name",
+            "code",
+            "tracking_url_template",
+            "awb_pattern",
+            "collects_cod",
+            "transporter_id",
+            "active",
+        ]
         labels = {"tracking_url_template": "Tracking URL"}
         help_texts = {
             "code": "Short and unique, e.g. BLUEDART; capitals, digits, - and _.",
@@ -130,6 +170,8 @@ class ShippingAgentForm(forms.ModelForm):
             "awb_pattern": "Optional. A regular expression every AWB of this courier matches, "
             "e.g. [0-9]{11} for eleven digits. AWBs that do not match are refused.",
             "active": "Inactive couriers keep their shipments but cannot be assigned new ones.",
+            "transporter_id": "Optional. The courier's GSTIN or transporter ID (15 characters), "
+            "filled into the e-way bills of its parcels.",
         }
 
     def clean_code(self) -> str:

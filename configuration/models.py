@@ -1,5 +1,7 @@
 """The store's own particulars, printed on every invoice and address slip."""
 
+from decimal import Decimal
+
 from django.db import models
 
 from core.india import GstState, validate_gstin, validate_mobile, validate_pin_code
@@ -34,6 +36,20 @@ class StoreProfile(models.Model):
     )
     # Three characters at most: PREFIX/26-27/000123 must fit GST's 16-character limit.
     credit_note_prefix = models.CharField(max_length=3, default="CN")
+    eway_bill_threshold = models.DecimalField(
+        "E-way bill from (between states)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000.00"),
+        help_text="Goods worth this much or more (tax included) need an e-way bill to move.",
+    )
+    eway_bill_intra_state_threshold = models.DecimalField(
+        "E-way bill from (within the state)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000.00"),
+        help_text="Your state's limit for moves within it (some states set another).",
+    )
 
     objects = StoreProfileQuerySet.as_manager()
 

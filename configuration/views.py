@@ -10,6 +10,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from core.panel import FormMessagesMixin, PanelPermissionMixin
 from core.permissions import CONFIGURE, VIEW_AGENT, VIEW_STORE_PROFILE
 from shipments.models import Shipment, ShippingAgent
+from shipments.services import open_shipments_reassess_eway_bills
 
 from .emails import SAMPLE_AWB, customer_email_previews
 from .forms import DocumentPrefixesForm, ShippingAgentForm, StoreProfileForm
@@ -47,6 +48,12 @@ class StoreProfileUpdateView(PanelPermissionMixin, FormMessagesMixin, UpdateView
 
     def get_object(self, queryset=None):
         return _current_profile() or StoreProfile()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # New e-way bill limits apply to the parcels not handed over yet.
+        open_shipments_reassess_eway_bills(store=self.object)
+        return response
 
 
 class ShippingAgentListView(PanelPermissionMixin, ListView):

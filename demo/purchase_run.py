@@ -304,6 +304,7 @@ class PurchaseRun:
             agent=parcel["agent"],
             quantities=parcel["quantities"],
             payable=payable,
+            store=self.b.store,
         )
         self.lines.extend(lines)
 

@@ -12,12 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from configuration.models import StoreProfile
 from core.exceptions import InvalidInput, TransitionNotAllowed
-from core.india import PAISE
+from core.india import PAISE, format_inr
 from core.permissions import FULFIL
 from purchases.models import Item, Purchase
 from purchases.step import Step
 
+from .eway_bills import eway_bill_required, goods_value_of
 from .models import (
     DeliveryStatus,
     HandoverBatch,
@@ -57,9 +59,11 @@ def assign_courier(
     agent: ShippingAgent,
     quantities: dict[Item, int] | None,
     payable: Decimal | None,
+    store: StoreProfile,
 ) -> tuple[Shipment, list[ShipmentItem]]:
     """A new shipment with `agent` for some own units not yet in one (item → units; all of them
-    when None). `payable` is what the invoices still ask for (see cod_to_collect)."""
+    when None). `payable` is what the invoices still ask for (see cod_to_collect); the `store`'s
+    limits say whether its goods need an e-way bill to move (eway_bills.py)."""
     purchase = step.purchase
     if not purchase.takes_couriers():
         raise TransitionNotAllowed(
@@ -74,7 +78,13 @@ def assign_courier(
         agent=agent,
         weight_grams=max(1, sum(item.weight_grams * quantity for item, quantity in chosen.items())),
         cod_amount=_cod_of(purchase, chosen, own, step.shipments, payable),
+        goods_value=goods_value_of(chosen),
         created_at=step.at,
+    )
+    shipment.eway_bill_required = eway_bill_required(
+        goods_value=shipment.goods_value,
+        within_state=purchase.shipping_address.state == store.state,
+        store=store,
     )
     step.add(shipment)
     step.shipments.append(shipment)
@@ -144,6 +154,26 @@ def record_awb(step: Step, *, shipment: Shipment, awb: str) -> None:
     )
     _outdate_slip(step, shipment)
     _ship_if_ready(step, shipment)
+
+
+def record_eway_bill(step: Step, *, shipment: Shipment, number: str) -> None:
+    """Record (or correct, until handover) the e-way bill number, already checked; it prints on
+    the slip, so a slip printed before must be printed again."""
+    refuse_unless_open(shipment, "the e-way bill")
+    if shipment.eway_bill_number == number:
+        return
+    previous = shipment.eway_bill_number
+    shipment.eway_bill_number = number
+    shipment.eway_bill_recorded_at = step.at
+    shipment.slip_details_changed_at = step.at
+    step.update(shipment)
+    step.note(
+        shipment,
+        f"E-way bill recorded: {number}"
+        if not previous
+        else f"E-way bill corrected: {previous} → {number}",
+    )
+    _outdate_slip(step, shipment)
 
 
 def change_agent(step: Step, *, shipment: Shipment, agent: ShippingAgent) -> None:
@@ -224,6 +254,11 @@ def refuse_unless_ready(shipment: Shipment) -> None:
             if not done
         ]
         raise TransitionNotAllowed(f"{shipment}: not shipped yet; {' and '.join(missing)} first.")
+    if shipment.awaits_eway_bill():
+        raise TransitionNotAllowed(
+            f"{shipment}: goods worth {format_inr(shipment.goods_value)} need an e-way bill; "
+            "record its number first."
+        )
 
 
 def hand_over(

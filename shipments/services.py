@@ -9,6 +9,7 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from configuration.models import StoreProfile
 from core.exceptions import InvalidInput, NotFound
 from core.permissions import FULFIL, require
 from purchases.invoicing import amount_payable
@@ -17,6 +18,7 @@ from purchases.services import lock_purchase, locked_step
 from purchases.step import Step
 
 from . import rules
+from .eway_bills import EWAY_BILL_NUMBER, normalise_eway_bill_number
 from .models import HandoverBatch, Shipment, ShippingAgent
 from .notifications import send_handover_email
 
@@ -87,6 +89,7 @@ def shipment_create(
         agent=get_agent(agent_id),
         quantities=None if quantities is None else _items_of(purchase, step.items, quantities),
         payable=amount_payable(purchase),
+        store=StoreProfile.objects.current(),
     )
     return shipment
 
@@ -171,3 +174,44 @@ def shipment_hand_over(
     rules.hand_over(step, shipment=shipment, lines=list(shipment.lines.all()), batch=batch)
     transaction.on_commit(lambda: send_handover_email.enqueue(shipment_id=shipment.pk))
     return shipment
+
+
+@transaction.atomic
+def shipment_record_eway_bill(*, shipment_id: int, user: AbstractBaseUser, number: str) -> Shipment:
+    """Record the e-way bill number the portal gave for this shipment's goods (12 digits, each
+    number once)."""
+    step, shipment = lock_shipment(shipment_id, user)
+    require(user, FULFIL, what=str(shipment), doing="record e-way bills")
+    number = normalise_eway_bill_number(number)
+    if not EWAY_BILL_NUMBER.match(number):
+        raise InvalidInput(f"An e-way bill number has 12 digits; {number[:20]!r} does not.")
+    other = (
+        Shipment.objects.filter(eway_bill_number=number)
+        .exclude(pk=shipment.pk)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    if other:
+        raise InvalidInput(f"E-way bill {number} is already recorded for shipment {other}.")
+    rules.record_eway_bill(step, shipment=shipment, number=number)
+    return shipment
+
+
+def open_shipments_reassess_eway_bills(*, store: StoreProfile) -> int:
+    """After the store's e-way bill limits change: whether each shipment not handed over yet
+    needs one, under the new limits (those with a number recorded keep it). How many changed."""
+    open_ = Shipment.objects.active().filter(eway_bill_number__isnull=True)
+    within = open_.filter(purchase__shipping_address__state=store.state)
+    between = open_.exclude(purchase__shipping_address__state=store.state)
+    changed = 0
+    for scope, limit in (
+        (within, store.eway_bill_intra_state_threshold),
+        (between, store.eway_bill_threshold),
+    ):
+        changed += scope.filter(goods_value__gte=limit, eway_bill_required=False).update(
+            eway_bill_required=True
+        )
+        changed += scope.filter(goods_value__lt=limit, eway_bill_required=True).update(
+            eway_bill_required=False
+        )
+    return changed

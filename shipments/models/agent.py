@@ -52,6 +52,12 @@ class ShippingAgent(models.Model):
     active = models.BooleanField(default=True)
     # Signs the courier's tracking webhook (docs/tracking-webhook.md); empty: the webhook is shut.
     tracking_secret = models.CharField(max_length=64, blank=True)
+    transporter_id = models.CharField(
+        "Transporter ID",
+        max_length=15,
+        blank=True,
+        help_text="The courier's GSTIN or 15-character transporter ID, for e-way bills",
+    )
 
     objects = ShippingAgentQuerySet.as_manager()
 

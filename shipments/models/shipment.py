@@ -53,6 +53,10 @@ class ShipmentQuerySet(models.QuerySet):
     def awaiting_handover(self):
         return self.filter(status=ShipmentStatus.SHIPPED)
 
+    def awaiting_eway_bill(self):
+        """Not handed over yet, and not to be until their e-way bill number is recorded."""
+        return self.active().filter(eway_bill_required=True, eway_bill_number__isnull=True)
+
     # -- after the handover (Manage Shipments' delivery tabs) --------------------------------
 
     def awaiting_ndr_answer(self):
@@ -115,6 +119,13 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     cod_written_off_at = models.DateTimeField(
         null=True, blank=True, help_text="Returned to origin: its cash will never be collected"
     )
+    # The goods' value with their tax, and whether moving them needs an e-way bill (eway_bills.py).
+    goods_value = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    eway_bill_required = models.BooleanField(default=False)
+    eway_bill_number = models.CharField(  # noqa: DJ001 (NULL, not "": unique when recorded)
+        "E-way bill number", max_length=12, null=True, blank=True
+    )
+    eway_bill_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ShipmentQuerySet.as_manager()
 
@@ -155,6 +166,11 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
                 condition=Q(delivery_status__in=["", *DeliveryStatus.values]),
                 name="shipment_delivery_status_valid",
             ),
+            models.UniqueConstraint(
+                fields=["eway_bill_number"],
+                condition=Q(eway_bill_number__isnull=False),
+                name="shipment_eway_bill_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +199,10 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
 
     def is_delivered(self) -> bool:
         return self.delivery_status == DeliveryStatus.DELIVERED
+
+    def awaits_eway_bill(self) -> bool:
+        """Its goods are worth enough to need an e-way bill, and none is recorded yet."""
+        return self.eway_bill_required and not self.eway_bill_number
 
     def is_returning_to_origin(self) -> bool:
         return self.delivery_status in RTO_STATES
