@@ -116,7 +116,8 @@ def slip_context(shipment: Shipment, store: dict) -> dict:
         "barcode_value": shipment.barcode_value,
         "barcode": barcode_image(shipment.barcode_value),
         "facts": f"Purchase {shipment.purchase.number} · Shipment {shipment.reference}\n"
-        f"Weight {weight(shipment.weight_grams)} · Pieces {shipment.pieces}",
+        f"Weight {weight(shipment.weight_grams)} · Pieces {shipment.pieces}"
+        + (f"\nE-way bill {shipment.eway_bill_number}" if shipment.eway_bill_number else ""),
         "is_cod": cod > 0,
         "cod_amount": format_inr(cod),
         "name": address.name,
@@ -167,6 +168,7 @@ def manifest_context(batch: HandoverBatch, store: dict) -> dict:
         {
             "awb": s.awb or "",
             "reference": s.reference,
+            "eway_bill": s.eway_bill_number or "",
             "purchase_number": s.purchase.number,
             "pin_code": s.purchase.shipping_address.pin_code,
             "city": s.purchase.shipping_address.city,

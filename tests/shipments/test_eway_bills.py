@@ -10,9 +10,12 @@ from core.exceptions import InvalidInput, TransitionNotAllowed
 from purchases import services as purchase_services
 from purchases.models import Invoice, PurchaseStatus
 from shipments import services
+from shipments.documents import manifest_pdf, manifest_queryset, slip_queryset, slips_pdf
 from shipments.eway_bills import BULK_VERSION, bulk_json
 from shipments.models import Shipment, ShipmentStatus
 from tests import factories
+from tests.printing.pdfcheck import text_of
+from tests.printing.scenario import handover_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +140,14 @@ def test_new_limits_apply_to_parcels_not_handed_over_yet(store, staff, owner, ag
     assert response.status_code == 302, response.content.decode()[:2000]
     shipment.refresh_from_db()
     assert shipment.eway_bill_required is False
+
+
+def test_the_eway_bill_number_prints_on_the_slip_and_the_manifest(store, staff, agent):
+    shipment = costly_shipment(staff, agent)
+    services.shipment_record_awb(shipment_id=shipment.pk, user=staff, awb="12345678901")
+    services.shipment_record_eway_bill(shipment_id=shipment.pk, user=staff, number="181234567890")
+    shipment.refresh_from_db()
+    batch = handover_batch(staff, agent, [shipment])
+
+    assert "E-way bill 181234567890" in text_of(slips_pdf([slip_queryset().get(pk=shipment.pk)]))
+    assert "EWB 181234567890" in text_of(manifest_pdf(manifest_queryset().get(pk=batch.pk)))
