@@ -4,8 +4,10 @@ downloaded; those sent in the last 7 days can be downloaded again; formulas are 
 import csv
 import datetime as dt
 import io
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +145,35 @@ def test_a_viewer_may_not_download_nor_mark_sent(client, viewer, agent, asked):
     with pytest.raises(RoleNotAllowed):
         reattempts_send(agent_id=agent.pk, user=viewer)
     assert not DeliveryInstruction.objects.filter(sent_to_courier_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="real row locks and concurrent commits need PostgreSQL",
+)
+def test_people_pressing_at_once_send_each_reattempt_once():
+    factories.StoreProfileFactory()
+    staff, agent = factories.staff(), factories.ShippingAgentFactory()
+    for n in range(3):
+        shipment = failed(staff, agent, f"5555555555{n}")
+        failed_delivery_answer(shipment_id=shipment.pk, user=staff, answer="reattempt")
+    barrier = threading.Barrier(6)
+    files = []
+
+    def press():
+        try:
+            barrier.wait()
+            files.append([each.pk for each in reattempts_send(agent_id=agent.pk, user=staff)])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [pk for file in files for pk in file]
+    assert len(files) == 6 and sorted(sent) == sorted(
+        DeliveryInstruction.objects.values_list("pk", flat=True)
+    )
