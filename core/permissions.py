@@ -76,6 +76,17 @@ def require(
     raise RoleNotAllowed(f"{prefix} may not {doing or ACTIONS_OF[permission]}.")
 
 
+def role_by_permissions(user: AbstractBaseUser) -> str:
+    """The role whose every permission the user holds, first of Owner, Staff and Viewer (a
+    superuser holds all: Owner); '' for none. Read from the permissions a page's check has
+    loaded already, so the panel's header names the role without asking for the user's groups."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        needed = [VIEW_PURCHASE if code == VIEW_ONLY else code for code in codes]
+        if all(user.has_perm(code) for code in needed):
+            return role
+    return ""
+
+
 def roles_holding(permission: str) -> list[str]:
     """The roles whose group is given `permission` (from the table above, no query)."""
     app_label, _, codename = permission.partition(".")

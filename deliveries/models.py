@@ -112,6 +112,23 @@ class NdrAnswer(models.TextChoices):
     RETURN_TO_ORIGIN = "rto", "Return to origin"
 
 
+class DeliveryInstructionQuerySet(models.QuerySet):
+    def reattempts_unsent(self):
+        """Reattempts asked and not yet sent to the courier (a partial index holds them)."""
+        return self.filter(answer=NdrAnswer.REATTEMPT, sent_to_courier_at__isnull=True)
+
+    def reattempts_sent_since(self, moment):
+        return self.filter(answer=NdrAnswer.REATTEMPT, sent_to_courier_at__gte=moment)
+
+    def for_file(self):
+        """With what a reattempts file shows of each: the parcel, its purchase, where it goes."""
+        return self.select_related(
+            "shipment__agent",
+            "shipment__purchase__customer",
+            "shipment__purchase__shipping_address",
+        ).order_by("given_at", "id")
+
+
 class DeliveryInstruction(models.Model):
     """What the store told the courier about a failed delivery: try again (perhaps on another
     number, address line or day), or bring the parcel back. Reattempts are sent to the courier in
@@ -133,6 +150,8 @@ class DeliveryInstruction(models.Model):
     given_at = models.DateTimeField()
     sent_to_courier_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DeliveryInstructionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-given_at", "-id"]
         indexes = [
@@ -145,3 +164,7 @@ class DeliveryInstruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_answer_display()} ({self.shipment_id})"
+
+    def is_reattempt(self) -> bool:
+        """A reattempt goes to the courier in its reattempts file; a return to origin does not."""
+        return self.answer == NdrAnswer.REATTEMPT

@@ -1,6 +1,7 @@
-"""What people do after the handover: answer a failed delivery. Each action locks the purchase,
-then its items and shipments (as every action does), checks the role and what was typed, and lets
-the rule (`rules.py`) change the shipment with a DatabaseJournal."""
+"""What people do after the handover: answer a failed delivery, and send the reattempts asked to
+their courier. Answering locks the purchase, then its items and shipments (as every action does),
+checks the role and what was typed, and lets the rule (`rules.py`) change the shipment with a
+DatabaseJournal."""
 
 import datetime as dt
 
@@ -9,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.exceptions import InvalidInput
+from core.exceptions import InvalidInput, NotFound
 from core.india import normalise_mobile, validate_mobile
 from core.permissions import FULFIL, require
-from shipments.models import Shipment
+from shipments.models import Shipment, ShippingAgent
 from shipments.services import lock_shipment
 
 from . import rules
@@ -49,6 +50,25 @@ def failed_delivery_answer(
         instruction.deliver_on = _day(deliver_on)
     rules.answer_failed_delivery(step, shipment=shipment, instruction=instruction)
     return shipment
+
+
+@transaction.atomic
+def reattempts_send(*, agent_id: int, user: AbstractBaseUser) -> list[DeliveryInstruction]:
+    """The reattempts asked of a courier and not sent to it yet, oldest first, marked sent now:
+    what its reattempts file carries. Two people pressing at once get each reattempt once."""
+    agent = ShippingAgent.objects.filter(pk=agent_id).first()
+    if agent is None:
+        raise NotFound(f"There is no courier {agent_id}.")
+    require(user, FULFIL, what=agent.name, doing="send reattempts to couriers")
+    unsent = DeliveryInstruction.objects.reattempts_unsent().filter(shipment__agent=agent)
+    keys = list(
+        unsent.select_for_update(of=("self",))
+        .order_by("given_at", "id")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    DeliveryInstruction.objects.filter(pk__in=keys).update(sent_to_courier_at=now)
+    return list(DeliveryInstruction.objects.filter(pk__in=keys).for_file())
 
 
 def _limited(text: str, limit: int, what: str) -> str:

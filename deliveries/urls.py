@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 (the pages add their patterns here)
+from django.urls import path
+
+from . import views
 
 app_name = "deliveries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/answer/", views.NdrAnswerView.as_view(), name="ndr-answer"),
+    path("return-selected/", views.NdrReturnSelectedView.as_view(), name="ndr-return-selected"),
+    path("reattempts-file/", views.ReattemptsFileView.as_view(), name="reattempts-file"),
+]

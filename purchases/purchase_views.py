@@ -18,8 +18,9 @@ from django.views.generic import DetailView
 from core.exceptions import ActionRefused, InvalidInput, TransitionNotAllowed
 from core.panel import PanelPermissionMixin, print_url
 from core.permissions import CANCEL, FULFIL, PRINT, VIEW_PURCHASE
+from deliveries.models import TrackingScan
 from shipments.actions import PURCHASE_TRANSITIONS
-from shipments.models import ShipmentItem, ShipmentStatus
+from shipments.models import DeliveryStatus, ShipmentItem, ShipmentStatus
 
 from . import services
 from .audit import INFIBEAM
@@ -38,10 +39,12 @@ from .models import (
 CANCEL_TRANSITION = "cancel"
 CANCEL_DRAFT_KEY = "purchases.cancel_draft"
 
-# How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner).
+# How each state code reads on the timeline, whatever moved (purchase, item, shipment, partner,
+# a parcel's delivery status).
 STATE_LABELS = {
     **dict(ItemStatus.choices),
     **dict(ShipmentStatus.choices),
+    **dict(DeliveryStatus.choices),
     **{value: label for value, label in PartnerStatus.choices if value},
     **dict(PurchaseStatus.choices),
 }
@@ -114,7 +117,21 @@ def shipments_of(purchase: Purchase, items: dict) -> list:
         if not hasattr(shipment, "contents"):
             shipment.contents = []
         shipment.contents.append((items.get(line.item_id), line.quantity))
-    return list(shipments.values())
+    return with_scans(list(shipments.values()))
+
+
+def with_scans(shipments: list) -> list:
+    """Each handed-over shipment with its couriers' scans, newest first (`scan_list`), all in one
+    query; none when no shipment was handed over."""
+    tracked = [shipment.pk for shipment in shipments if shipment.delivery_status]
+    scans: dict[int, list] = {}
+    if tracked:
+        found = TrackingScan.objects.filter(shipment_id__in=tracked).order_by("-scanned_at", "-id")
+        for scan in found:
+            scans.setdefault(scan.shipment_id, []).append(scan)
+    for shipment in shipments:
+        shipment.scan_list = scans.get(shipment.pk, [])
+    return shipments
 
 
 def timeline_of(purchase: Purchase) -> list:

@@ -178,6 +178,7 @@ def get(client, url: str, params: dict | None = None):
 def page_cases(ctx: Context) -> list[Case]:
     from django.urls import reverse
 
+    from deliveries.tabs import TABS as DELIVERY_TABS
     from purchases.models import PurchaseStatus
     from shipments.queue import STEPS
 
@@ -215,7 +216,13 @@ def page_cases(ctx: Context) -> list[Case]:
         cases.append(
             Case(f"Fulfill Shipments · {step.label}", get(client, fulfil, {"step": step.slug}))
         )
-    cases.append(Case("Manage Shipments", get(client, reverse("shipments:shipment-list"))))
+    shipments = reverse("shipments:shipment-list")
+    cases.append(Case("Manage Shipments", get(client, shipments)))
+    for tab in DELIVERY_TABS:
+        cases.append(
+            Case(f"Manage Shipments · {tab.label}", get(client, shipments, {"tab": tab.slug}))
+        )
+    cases.append(Case("Dashboard", get(client, reverse("home"))))
     pages = [reverse("purchases:purchase-detail", args=[pk]) for pk in sample["purchase_ids"]]
     cases.append(Case(f"Purchase page ({len(pages)} in turn)", in_turn(client, pages)))
     return cases

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
 from django.views.generic import TemplateView
 
+from core.panel import COUNT_CAP, capped_counts
+from deliveries.tabs import tab_url
 from purchases.models import Purchase
-from shipments.models import Shipment
+from shipments.models import DeliveryStatus, Shipment
 
 from .menu import menu_by_slug
 
@@ -15,7 +17,8 @@ ENTRY_DESCRIPTIONS = {
     "Products": "Own and Infibeam products: price, GST rate, HSN code, weight.",
     "Fulfill Shipments": "The work queue: fraud review, invoice, agent, slip and AWB, handover.",
     "Manage Purchases": "Every purchase, its state, items, invoices and timeline.",
-    "Manage Shipments": "Every parcel with its courier, AWB and state.",
+    "Manage Shipments": "Every parcel with its courier, AWB and state; failed deliveries to "
+    "answer, parcels in transit, delivered and returning to origin.",
     "Customer Emails": "The emails customers receive, as they receive them.",
     "Customers": "Find a customer by name, email or mobile and see their purchases.",
     "Discounts Given": "Purchase lines sold with a discount, with totals by date.",
@@ -43,8 +46,25 @@ class HomeView(TemplateView):
             ("To print and record AWB", Shipment.objects.awaiting_slip_or_awb().count()),
             ("To hand over", Shipment.objects.awaiting_handover().count()),
         ]
+        context["after_handover"] = after_handover()
         context["breadcrumbs"] = []
         return context
+
+
+def after_handover() -> list[tuple[str, int, str]]:
+    """The parcels that need the store after the handover: failed deliveries waiting for an
+    answer and parcels coming back (RTO in transit); counted up to the cap, in one query."""
+    counts = capped_counts(
+        {
+            "ndr": Shipment.objects.awaiting_ndr_answer(),
+            "rto": Shipment.objects.filter(delivery_status=DeliveryStatus.RTO_IN_TRANSIT),
+        },
+        cap=COUNT_CAP + 1,
+    )
+    return [
+        ("Failed deliveries waiting for an answer", counts["ndr"], tab_url("action")),
+        ("Returning to origin", counts["rto"], tab_url("rto")),
+    ]
 
 
 class MenuView(TemplateView):
